@@ -1,0 +1,72 @@
+namespace PsTraining.Torch;
+
+/// <summary>
+/// Frees every tensor created on this thread while the scope is the innermost one, when the scope is
+/// disposed. Training loops stay flat in native memory without a <c>using</c> on each temporary.
+/// A result that must outlive the scope is moved out with <see cref="Tensor.MoveToOuterDisposeScope"/>
+/// or <see cref="Tensor.DetachFromDisposeScope"/>.
+/// </summary>
+public sealed class DisposeScope : IDisposable
+{
+    [ThreadStatic]
+    private static DisposeScope? _current;
+
+    private readonly List<Tensor> _tensors = [];
+    private bool _disposed;
+
+    internal DisposeScope()
+    {
+        Outer = _current;
+        _current = this;
+    }
+
+    /// <summary>The innermost open scope on this thread, or null.</summary>
+    public static DisposeScope? Current => _current;
+
+    /// <summary>The scope that was innermost when this one opened.</summary>
+    public DisposeScope? Outer { get; }
+
+    /// <summary>How many tensors this scope will free.</summary>
+    public int Count => _tensors.Count;
+
+    internal void Attach(Tensor tensor)
+    {
+        tensor.Scope = this;
+        _tensors.Add(tensor);
+    }
+
+    internal void Detach(Tensor tensor)
+    {
+        // Removing from the end is the common case (the result of the last operation).
+        var index = _tensors.LastIndexOf(tensor);
+        if (index >= 0)
+        {
+            _tensors.RemoveAt(index);
+        }
+
+        tensor.Scope = null;
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        foreach (var tensor in _tensors)
+        {
+            tensor.Scope = null;
+            tensor.Dispose();
+        }
+
+        _tensors.Clear();
+
+        // Scopes close in LIFO order; if an inner one was leaked, skip past it as well.
+        if (_current == this)
+        {
+            _current = Outer;
+        }
+    }
+}
