@@ -65,18 +65,19 @@ PST_API TensorPtr PST_op_binary(int32_t op, TensorPtr a, TensorPtr b, double alp
 PST_API TensorPtr PST_op_scalar(int32_t op, TensorPtr a, double s) {
     PST_TRY
     const auto& x = *a;
+    const auto v = pst::scalar_for(x, s);
     switch (op) {
-    case 0: return pst::wrap(at::add(x, s));
-    case 1: return pst::wrap(at::sub(x, s));
-    case 2: return pst::wrap(at::mul(x, s));
-    case 3: return pst::wrap(at::div(x, s));
-    case 4: return pst::wrap(at::pow(x, s));
-    case 5: return pst::wrap(at::rsub(x, s));
-    case 6: return pst::wrap(at::eq(x, s));
-    case 7: return pst::wrap(at::lt(x, s));
-    case 8: return pst::wrap(at::gt(x, s));
-    case 9: return pst::wrap(at::clamp_min(x, s));
-    case 10: return pst::wrap(at::clamp_max(x, s));
+    case 0: return pst::wrap(at::add(x, v));
+    case 1: return pst::wrap(at::sub(x, v));
+    case 2: return pst::wrap(at::mul(x, v));
+    case 3: return pst::wrap(at::div(x, v));
+    case 4: return pst::wrap(at::pow(x, v));
+    case 5: return pst::wrap(at::rsub(x, v));
+    case 6: return pst::wrap(at::eq(x, v));
+    case 7: return pst::wrap(at::lt(x, v));
+    case 8: return pst::wrap(at::gt(x, v));
+    case 9: return pst::wrap(at::clamp_min(x, v));
+    case 10: return pst::wrap(at::clamp_max(x, v));
     case 11: return pst::wrap(at::mul(at::reciprocal(x), s));
     default: TORCH_CHECK(false, "unknown scalar op ", op);
     }
@@ -145,10 +146,11 @@ PST_API int32_t PST_inplace_binary(int32_t op, TensorPtr a, TensorPtr b, double 
 PST_API int32_t PST_inplace_scalar(int32_t op, TensorPtr a, double s, double s2) {
     PST_TRY
     at::NoGradGuard no_grad;
+    const auto v = pst::scalar_for(*a, s);
     switch (op) {
-    case 0: a->add_(s); break;
-    case 1: a->mul_(s); break;
-    case 2: a->fill_(s); break;
+    case 0: a->add_(v); break;
+    case 1: a->mul_(v); break;
+    case 2: a->fill_(v); break;
     case 3: a->zero_(); break;
     case 4: a->sqrt_(); break;
     case 5: a->uniform_(s, s2); break;

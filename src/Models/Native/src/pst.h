@@ -35,6 +35,14 @@ inline at::TensorOptions options(int32_t dtype, int32_t device_type, int32_t dev
         .requires_grad(requires_grad != 0);
 }
 
+// A double from the managed side as the Scalar an op on t expects: integral tensors get an integral
+// Scalar when the value is whole, so that e.g. num_batches_tracked.add_(1) stays int64.
+inline at::Scalar scalar_for(const at::Tensor& t, double value) {
+    if (!at::isFloatingType(t.scalar_type()) && value == static_cast<double>(static_cast<int64_t>(value)))
+        return at::Scalar(static_cast<int64_t>(value));
+    return at::Scalar(value);
+}
+
 // Reduction codes match torch.nn's reduction argument: 0 = none, 1 = mean, 2 = sum.
 inline int64_t reduction(int32_t code) {
     switch (code) {
