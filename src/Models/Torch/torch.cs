@@ -101,6 +101,13 @@ public static partial class torch
     public static Tensor randn(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false) =>
         Factory(4, shape, 0, dtype, device, requires_grad);
 
+    /// <summary>Integers uniform on [0, <paramref name="high"/>), int64 by default, from libtorch's generator.</summary>
+    public static Tensor randint(long high, long[] shape, ScalarType dtype = ScalarType.Int64, Device? device = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(high, 1);
+        return Factory(6, shape, high, dtype, device, requires_grad: false);
+    }
+
     public static Tensor full(long[] shape, double value, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false) =>
         Factory(5, shape, value, dtype, device, requires_grad);
 

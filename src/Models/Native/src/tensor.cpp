@@ -19,7 +19,8 @@ PST_API TensorPtr PST_tensor_from_data(const void* data, int64_t nbytes, int32_t
     PST_CATCH_RETURN(nullptr)
 }
 
-// kind: 0 = empty, 1 = zeros, 2 = ones, 3 = rand (U[0,1)), 4 = randn (N(0,1)), 5 = full(value)
+// kind: 0 = empty, 1 = zeros, 2 = ones, 3 = rand (U[0,1)), 4 = randn (N(0,1)), 5 = full(value),
+//       6 = randint in [0, value)
 PST_API TensorPtr PST_tensor_new(int32_t kind, const int64_t* shape, int32_t ndim, double value, int32_t dtype,
                                  int32_t device_type, int32_t device_index, uint8_t requires_grad) {
     PST_TRY
@@ -33,6 +34,7 @@ PST_API TensorPtr PST_tensor_new(int32_t kind, const int64_t* shape, int32_t ndi
     case 3: t = at::rand(size, opts); break;
     case 4: t = at::randn(size, opts); break;
     case 5: t = at::full(size, value, opts); break;
+    case 6: t = at::randint(static_cast<int64_t>(value), size, opts); break;
     default: TORCH_CHECK(false, "unknown tensor factory ", kind);
     }
     if (requires_grad) t.requires_grad_(true);
