@@ -100,6 +100,39 @@ def fixture(name, out):
     print(f"{name}: loss {expected['loss'].item():.6f}, {sum(p.numel() for p in model.parameters())} parameters")
 
 
+def ops(out):
+    """Each functional op on one input, and the gradient of their weighted sum with respect to it."""
+    torch.manual_seed(7)
+    x = torch.randn(2, 3, 8, 8, requires_grad=True)
+    w = torch.randn(3, 3)
+    target = torch.rand(2, 3, 8, 8)
+    labels = torch.randint(0, 3, (2, 8, 8))
+    results = {
+        "avg_pool2d": F.avg_pool2d(x, 2),
+        "max_pool2d": F.max_pool2d(x, 3, 2, 1),
+        "adaptive_avg_pool2d": F.adaptive_avg_pool2d(x, (3, 3)),
+        "sigmoid": torch.sigmoid(x),
+        "tanh": torch.tanh(x),
+        "relu": F.relu(x),
+        "upsample_nearest": F.interpolate(x, scale_factor=2.0, mode="nearest"),
+        "upsample_bilinear": F.interpolate(x, scale_factor=2.0, mode="bilinear", align_corners=False),
+        "matmul": torch.matmul(x.permute(0, 2, 3, 1), w),
+        "cat_flatten": torch.flatten(torch.cat([x, x * 2], 1), 1),
+        "reshape": x.reshape(6, 64).sum(1),
+        "softmax": torch.softmax(x, 1),
+        "log_softmax": torch.log_softmax(x, 1),
+        "mse_loss": F.mse_loss(x, target),
+        "bce_loss": F.binary_cross_entropy(torch.sigmoid(x), target),
+        "bce_with_logits": F.binary_cross_entropy_with_logits(x, target),
+        "cross_entropy": F.cross_entropy(x, labels),
+    }
+    total = sum(((i + 1) * r.sum()) for i, r in enumerate(results.values()))
+    total.backward()
+    tensors = {"x": x.detach(), "w": w, "target": target, "labels": labels, "grad": x.grad}
+    tensors.update({k: v.detach().reshape(v.shape) for k, v in results.items()})
+    pstensors.save(os.path.join(out, "ops.pst"), tensors)
+
+
 def schedules(out):
     def run(make_scheduler, steps=40):
         p = torch.nn.Parameter(torch.zeros(1))
@@ -133,6 +166,7 @@ def main():
     torch.set_num_threads(1)
     for name in ["mlp-worked-example", "lenet5", "small-inception", "unet"]:
         fixture(name, args.out)
+    ops(args.out)
     schedules(args.out)
 
 
