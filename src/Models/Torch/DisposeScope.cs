@@ -29,6 +29,16 @@ public sealed class DisposeScope : IDisposable
     /// <summary>How many tensors this scope will free.</summary>
     public int Count => _tensors.Count;
 
+    /// <summary>Makes this scope responsible for tensors created elsewhere (moving them out of any other scope).</summary>
+    public void Include(params Tensor[] tensors)
+    {
+        foreach (var t in tensors)
+        {
+            t.Scope?.Detach(t);
+            Attach(t);
+        }
+    }
+
     internal void Attach(Tensor tensor)
     {
         tensor.Scope = this;

@@ -25,7 +25,7 @@ public static class ModelRegistry
 
     public static ModelSpec Get(string name) =>
         Specs.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
-        ?? throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", Names)}", nameof(name));
+        ?? throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", Names)}");
 
     public static Module Create(string name, ModelOptions? options = null) => Get(name).Create(options ?? new ModelOptions());
 

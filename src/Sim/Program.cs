@@ -1,0 +1,36 @@
+using System.CommandLine;
+using PsTraining.Sim.Models;
+using PsTraining.Sim.Training;
+using Spectre.Console;
+
+namespace PsTraining.Sim;
+
+/// <summary>The command line: <c>models list|summary</c>, <c>train</c>.</summary>
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        if (Console.IsOutputRedirected)
+        {
+            // Logs and pipes get plain text, wide enough for the tables, without colour codes.
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Ansi = AnsiSupport.No,
+                ColorSystem = ColorSystemSupport.NoColors,
+                Interactive = InteractionSupport.No,
+                Out = new AnsiConsoleOutput(Console.Out),
+            });
+            AnsiConsole.Profile.Width = 200;
+        }
+
+        return BuildRoot().Parse(args).Invoke();
+    }
+
+    internal static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("PsTraining: parameter-server training, simulation and the single-node suite.");
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        return root;
+    }
+}

@@ -1,0 +1,90 @@
+using System.Diagnostics;
+using PsTraining.Models.Data;
+using PsTraining.Models.Zoo;
+using PsTraining.Torch;
+using PsTraining.Torch.Modules;
+using static PsTraining.Torch.torch.nn;
+
+namespace PsTraining.Sim.Training;
+
+/// <summary>
+/// Single-node minibatch SGD of a Fashion-MNIST classifier: a seeded shuffle per epoch, one dispose
+/// scope per step (native memory stays flat), and a full pass over the test set after each epoch.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly TrainOptions _options;
+    private readonly ImageDataset _train;
+    private readonly ImageDataset _test;
+    private readonly Module _model;
+    private readonly Torch.Optim.SGD _optimizer;
+
+    public Trainer(TrainOptions options, ImageDataset train, ImageDataset test, Device device)
+    {
+        _options = options;
+        _train = options.Limit > 0 ? train.Take(options.Limit) : train;
+        _test = test;
+        Device = device;
+        torch.manual_seed(options.Seed);
+        _model = ModelRegistry.Create(options.Model);
+        _model.to(device);
+        _optimizer = torch.optim.SGD(_model.parameters(), options.LearningRate, options.Momentum);
+    }
+
+    public Device Device { get; }
+
+    public int TrainSamples => _train.Count;
+
+    public int StepsPerEpoch => (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
+
+    /// <summary>Trains one epoch; <paramref name="onStep"/> gets (step, running mean loss) after every step.</summary>
+    public EpochResult RunEpoch(int epoch, Action<int, double>? onStep = null)
+    {
+        var clock = Stopwatch.StartNew();
+        _model.train();
+        var order = DeterministicShuffle.Permutation(_train.Count, _options.Seed, epoch);
+        double lossSum = 0;
+        var step = 0;
+        foreach (var (images, labels) in _train.Batches(_options.BatchSize, order))
+        {
+            using var scope = torch.NewDisposeScope();
+            scope.Include(images, labels);
+            _optimizer.zero_grad();
+            var loss = functional.cross_entropy(_model.call(images.to(Device)), labels.to(Device));
+            loss.backward();
+            _optimizer.step();
+            lossSum += loss.item();
+            step++;
+            onStep?.Invoke(step, lossSum / step);
+        }
+
+        var (testLoss, accuracy) = Evaluate();
+        return new EpochResult(epoch, lossSum / step, testLoss, accuracy, clock.Elapsed, _train.Count);
+    }
+
+    /// <summary>Mean cross-entropy and accuracy over the whole test set, in evaluation mode.</summary>
+    public (double Loss, double Accuracy) Evaluate()
+    {
+        _model.eval();
+        using var noGrad = torch.no_grad();
+        double lossSum = 0;
+        long correct = 0;
+        foreach (var (images, labels) in _test.Batches(1000))
+        {
+            using var scope = torch.NewDisposeScope();
+            scope.Include(images, labels);
+            var target = labels.to(Device);
+            var logits = _model.call(images.to(Device));
+            lossSum += functional.cross_entropy(logits, target, reduction: Reduction.Sum).item();
+            correct += (long)logits.argmax(1).eq(target).sum().item();
+        }
+
+        return (lossSum / _test.Count, (double)correct / _test.Count);
+    }
+
+    public void Dispose()
+    {
+        _optimizer.Dispose();
+        _model.Dispose();
+    }
+}
