@@ -13,8 +13,15 @@ if [[ "${PSTRAINING_TEST_ALL:-0}" != 1 ]]; then
   filter=(--filter "Category!=Slow")
 fi
 
+dotnet build PsTraining.sln -c Release || { echo "the build failed" >&2; echo "0 passed, 1 failed"; exit 1; }
+
+# One TRX log per test project, named after it, so that logs never collide.
 status=0
-dotnet test PsTraining.sln -c Release "${filter[@]}" --logger trx --results-directory "$results" || status=$?
+for project in tests/*/*.Tests.csproj; do
+  name=$(basename "$project" .csproj)
+  dotnet test "$project" -c Release --no-build "${filter[@]}" \
+    --logger "trx;LogFileName=$name.trx" --results-directory "$results" || status=$?
+done
 
 # Sum the counters of every TRX log (one per test project).
 shopt -s nullglob
