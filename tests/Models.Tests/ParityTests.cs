@@ -10,7 +10,7 @@ namespace PsTraining.Models.Tests;
 /// Numerical parity with PyTorch: the same weights and batch give the same loss, gradients and
 /// optimiser trajectories as python3-torch (fixtures from tests/reference/make_fixtures.py).
 /// </summary>
-[Collection(SeededRng.Name)]
+[Collection(RunsAlone.Name)]
 public sealed class ParityTests
 {
     /// <summary>Must match FORWARD_SEED in make_fixtures.py: reseeding before each forward makes dropout masks equal.</summary>
