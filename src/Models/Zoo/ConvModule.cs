@@ -19,5 +19,12 @@ public sealed class ConvModule : Module
 
     public BatchNorm2d bn { get; }
 
-    public override Tensor forward(Tensor input) => _relu.call(bn.call(conv.call(input)));
+    public override Tensor forward(Tensor input)
+    {
+        // Free each intermediate handle as soon as the next layer has it, as Python's reference counting would:
+        // autograd keeps what backward needs, and activations leave memory earlier.
+        using var convolved = conv.call(input);
+        using var normalised = bn.call(convolved);
+        return _relu.call(normalised);
+    }
 }

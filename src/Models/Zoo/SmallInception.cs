@@ -45,7 +45,11 @@ public sealed class SmallInception : Module
 
     public override Tensor forward(Tensor input)
     {
-        var x = blocks.call(conv1.call(input));
-        return fc.call(_dropout.call(_flatten.call(_pool.call(x))));
+        using var stem = conv1.call(input);
+        using var features = blocks.call(stem);
+        using var pooled = _pool.call(features);
+        using var flat = _flatten.call(pooled);
+        using var dropped = _dropout.call(flat);
+        return fc.call(dropped);
     }
 }

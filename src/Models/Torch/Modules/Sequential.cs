@@ -29,7 +29,16 @@ public sealed class Sequential : Module
         var x = input;
         foreach (var layer in _layers)
         {
-            x = layer.call(x);
+            var next = layer.call(x);
+
+            // Intermediates are freed as soon as the next layer has consumed them (autograd keeps what backward needs);
+            // the caller's input and a layer that hands back its own input are left alone.
+            if (!ReferenceEquals(x, input) && !ReferenceEquals(x, next))
+            {
+                x.Dispose();
+            }
+
+            x = next;
         }
 
         return x;
