@@ -1,9 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using PsTraining.Models.Zoo;
 using PsTraining.Torch;
-using static PsTraining.Torch.torch.nn;
 
 namespace PsTraining.Benchmarks;
 
@@ -26,73 +24,50 @@ public static class Program
         torch.set_num_threads(options.Threads);
         torch.manual_seed(1);
 
-        var ours = new Dictionary<string, (double Median, double Min)>();
+        // C# and PyTorch blocks alternate, so that drift in the machine's speed hits both sides alike.
+        var rows = new List<string>();
+        var pytorchVersion = "?";
         foreach (var name in Shapes.Keys)
         {
-            ours[name] = TimeCSharp(name, options);
-            Console.Error.WriteLine($"C#      {name}: {ours[name].Median:F2} ms/step");
+            using var ours = new CSharpStep(name, Shapes[name], options.Batch);
+            ours.Run(options.Warmup);
+            var (cs, py) = (new List<double>(), new List<double>());
+            for (var r = 0; r < options.Repeats; r++)
+            {
+                cs.Add(ours.TimeBlock(options.Steps));
+                (pytorchVersion, var ms) = TimePyTorchBlock(name, options);
+                py.Add(ms);
+                Console.Error.WriteLine($"{name} block {r + 1}/{options.Repeats}: C# {cs[^1]:F2} ms/step, PyTorch {ms:F2} ms/step");
+            }
+
+            var (c, p) = (Stats(cs), Stats(py));
+            rows.Add(string.Create(CultureInfo.InvariantCulture,
+                $"| {name} | {c.Median:F2} ({c.Min:F2}) | {p.Median:F2} ({p.Min:F2}) | {c.Median / p.Median:F3} | {c.Min / p.Min:F3} |"));
         }
 
-        var theirs = TimePyTorch(options);
-        Console.WriteLine($"training step, batch {options.Batch}, SGD momentum 0.9, {options.Threads} thread(s); median (min) of {options.Repeats} runs of {options.Steps} steps");
-        Console.WriteLine($"libtorch {torch.__version__} through PsTraining.Torch vs python3-torch {theirs.Version}");
+        Console.WriteLine($"training step, batch {options.Batch}, SGD momentum 0.9, {options.Threads} thread(s); median (min) over {options.Repeats} alternating blocks of {options.Steps} steps");
+        Console.WriteLine($"libtorch {torch.__version__} through PsTraining.Torch vs python3-torch {pytorchVersion}");
         Console.WriteLine();
-        Console.WriteLine("| model | C# ms/step | PyTorch ms/step | C#/PyTorch |");
-        Console.WriteLine("| --- | ---: | ---: | ---: |");
-        foreach (var name in Shapes.Keys)
-        {
-            var (c, p) = (ours[name], theirs.Models[name]);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {c.Median:F2} ({c.Min:F2}) | {p.Median:F2} ({p.Min:F2}) | {c.Median / p.Median:F3} |"));
-        }
-
+        Console.WriteLine("| model | C# ms/step | PyTorch ms/step | C#/PyTorch (medians) | C#/PyTorch (minima) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        rows.ForEach(Console.WriteLine);
         return 0;
     }
 
-    private static (double Median, double Min) TimeCSharp(string name, BenchmarkOptions o)
+    private static (double Median, double Min) Stats(List<double> values)
     {
-        using var model = ModelRegistry.Create(name);
-        model.train();
-        using var opt = torch.optim.SGD(model.parameters(), 0.01, momentum: 0.9);
-        using var x = torch.randn([o.Batch, .. Shapes[name]]);
-        using var y = torch.randint(10, [o.Batch]);
-
-        void Step()
-        {
-            using var scope = torch.NewDisposeScope();
-            opt.zero_grad();
-            functional.cross_entropy(model.call(x), y).backward();
-            opt.step();
-        }
-
-        for (var i = 0; i < o.Warmup; i++)
-        {
-            Step();
-        }
-
-        var perStep = new List<double>();
-        for (var r = 0; r < o.Repeats; r++)
-        {
-            var clock = Stopwatch.StartNew();
-            for (var i = 0; i < o.Steps; i++)
-            {
-                Step();
-            }
-
-            perStep.Add(clock.Elapsed.TotalMilliseconds / o.Steps);
-        }
-
-        perStep.Sort();
-        return (perStep[perStep.Count / 2], perStep[0]);
+        var sorted = values.Order().ToList();
+        return (sorted[sorted.Count / 2], sorted[0]);
     }
 
-    private static (string Version, Dictionary<string, (double Median, double Min)> Models) TimePyTorch(BenchmarkOptions o)
+    /// <summary>One block of the PyTorch reference in a fresh python3-torch process (its own warm-up, then the timed steps).</summary>
+    private static (string Version, double MsPerStep) TimePyTorchBlock(string model, BenchmarkOptions o)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "reference_step.py"), "--threads", $"{o.Threads}", "--batch", $"{o.Batch}",
-                     "--steps", $"{o.Steps}", "--warmup", $"{o.Warmup}", "--repeats", $"{o.Repeats}", "--models", string.Join(',', Shapes.Keys),
+                     "--steps", $"{o.Steps}", "--warmup", $"{o.Warmup}", "--repeats", "1", "--models", model,
                  })
         {
             info.ArgumentList.Add(a);
@@ -107,12 +82,7 @@ public static class Program
         }
 
         using var json = JsonDocument.Parse(output);
-        var models = new Dictionary<string, (double, double)>();
-        foreach (var m in json.RootElement.GetProperty("models").EnumerateObject())
-        {
-            models[m.Name] = (m.Value.GetProperty("median_ms").GetDouble(), m.Value.GetProperty("min_ms").GetDouble());
-        }
-
-        return (json.RootElement.GetProperty("torch").GetString() ?? "?", models);
+        var ms = json.RootElement.GetProperty("models").GetProperty(model).GetProperty("median_ms").GetDouble();
+        return (json.RootElement.GetProperty("torch").GetString() ?? "?", ms);
     }
 }
