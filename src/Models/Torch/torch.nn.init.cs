@@ -43,6 +43,20 @@ public static partial class torch
                 return t.uniform_(-bound, bound);
             }
 
+            /// <summary>
+            /// PyTorch's default initialisation of Linear and Conv layers (their <c>reset_parameters</c>): weight He-uniform with
+            /// a = √5, i.e. U(±1/√fan_in), and bias U(±1/√fan_in), drawn in that order.
+            /// </summary>
+            public static void default_layer_(Tensor weight, Tensor? bias)
+            {
+                kaiming_uniform_(weight, Math.Sqrt(5));
+                if (bias is not null)
+                {
+                    var bound = 1 / Math.Sqrt(calculate_fan_in_and_fan_out(weight).fanIn);
+                    bias.uniform_(-bound, bound);
+                }
+            }
+
             public static Tensor xavier_uniform_(Tensor t, double gain = 1)
             {
                 var (fanIn, fanOut) = calculate_fan_in_and_fan_out(t);

@@ -24,13 +24,12 @@ public sealed class ConvTranspose2d : Module
         Groups = groups;
         using var scope = torch.NewDisposeScope();
         weight = register_parameter("weight", new Parameter(torch.empty([in_channels, out_channels / groups, kernel_size, kernel_size], device: device)))!;
-        init.kaiming_uniform_(weight, Math.Sqrt(5));
         if (hasBias)
         {
             bias = register_parameter("bias", new Parameter(torch.empty([out_channels], device: device)));
-            var bound = 1 / Math.Sqrt(init.calculate_fan_in_and_fan_out(weight).fanIn);
-            bias!.uniform_(-bound, bound);
         }
+
+        init.default_layer_(weight, bias);
     }
 
     public long InChannels { get; }

@@ -13,13 +13,12 @@ public sealed class Linear : Module
         OutFeatures = out_features;
         using var scope = torch.NewDisposeScope();
         weight = register_parameter("weight", new Parameter(torch.empty([out_features, in_features], device: device)))!;
-        init.kaiming_uniform_(weight, Math.Sqrt(5));
         if (hasBias)
         {
             bias = register_parameter("bias", new Parameter(torch.empty([out_features], device: device)));
-            var bound = 1 / Math.Sqrt(in_features);
-            bias!.uniform_(-bound, bound);
         }
+
+        init.default_layer_(weight, bias);
     }
 
     public long InFeatures { get; }
