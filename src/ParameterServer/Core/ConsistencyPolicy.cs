@@ -1,0 +1,42 @@
+using System.Globalization;
+
+namespace PsTraining.ParameterServer.Core;
+
+/// <summary>A consistency policy and its bound: <c>asp</c>, <c>ssp:S</c> or <c>bsp</c>.</summary>
+public sealed record ConsistencyPolicy(PolicyKind Kind, int Staleness = 0)
+{
+    public static readonly ConsistencyPolicy Asp = new(PolicyKind.Asp);
+
+    public static readonly ConsistencyPolicy Bsp = new(PolicyKind.Bsp);
+
+    public static ConsistencyPolicy Ssp(int staleness) =>
+        staleness >= 0 ? new(PolicyKind.Ssp, staleness) : throw new ArgumentOutOfRangeException(nameof(staleness), staleness, "the SSP bound must be >= 0");
+
+    public static ConsistencyPolicy Parse(string text)
+    {
+        var t = text.Trim().ToLowerInvariant();
+        if (t == "asp")
+        {
+            return Asp;
+        }
+
+        if (t == "bsp")
+        {
+            return Bsp;
+        }
+
+        if (t.StartsWith("ssp:", StringComparison.Ordinal) && int.TryParse(t.AsSpan(4), NumberStyles.None, CultureInfo.InvariantCulture, out var s))
+        {
+            return Ssp(s);
+        }
+
+        throw new ArgumentException($"unknown policy '{text}': expected asp, ssp:S (S >= 0) or bsp");
+    }
+
+    public override string ToString() => Kind switch
+    {
+        PolicyKind.Ssp => $"ssp:{Staleness}",
+        PolicyKind.Bsp => "bsp",
+        _ => "asp",
+    };
+}
