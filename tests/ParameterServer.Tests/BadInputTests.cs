@@ -68,11 +68,11 @@ public sealed class BadInputTests
         var layout = Layout;
         var destination = new float[layout.TotalLength];
         (string Name, long[] Shape, float[] Values)[] wrongName = [("w", [3, 2], new float[6]), ("bias", [4], new float[4])];
-        var e = Assert.Throws<PsException>(() => layout.Flatten(wrongName, t => t.Name, t => t.Shape, t => t.Values, destination));
+        var e = Assert.Throws<PsException>(() => layout.Flatten(wrongName, t => t.Name, t => t.Shape, t => t.Values.Length, (t, d) => t.Values.CopyTo(d), destination));
         Assert.Contains("unknown tensor 'bias'", e.Message);
 
         (string Name, long[] Shape, float[] Values)[] wrongShape = [("w", [2, 3], new float[6]), ("b", [4], new float[4])];
-        e = Assert.Throws<PsException>(() => layout.Flatten(wrongShape, t => t.Name, t => t.Shape, t => t.Values, destination));
+        e = Assert.Throws<PsException>(() => layout.Flatten(wrongShape, t => t.Name, t => t.Shape, t => t.Values.Length, (t, d) => t.Values.CopyTo(d), destination));
         Assert.Contains("shape [2, 3] but the model's is [3, 2]", e.Message);
         Assert.All(destination, v => Assert.Equal(0, v));
     }

@@ -57,8 +57,8 @@ public sealed class ParameterLayout
     /// Copies named tensors into <paramref name="destination"/> (the flat vector), checking that every tensor of the
     /// model is given exactly once with its shape and value count. Nothing is written unless all are valid.
     /// </summary>
-    public void Flatten<T>(IReadOnlyList<T> tensors, Func<T, string> name, Func<T, IReadOnlyList<long>> shape, Func<T, ReadOnlySpan<float>> values,
-        Span<float> destination)
+    public void Flatten<T>(IReadOnlyList<T> tensors, Func<T, string> name, Func<T, IReadOnlyList<long>> shape, Func<T, int> count,
+        Action<T, Span<float>> copy, Span<float> destination)
     {
         if (destination.Length != TotalLength)
         {
@@ -86,16 +86,16 @@ public sealed class ParameterLayout
                 throw new PsException(PsErrorCode.InvalidArgument, $"tensor '{n}' has shape [{string.Join(", ", s)}] but the model's is {spec.ShapeText}");
             }
 
-            if (values(t).Length != spec.Length)
+            if (count(t) != spec.Length)
             {
-                throw new PsException(PsErrorCode.InvalidArgument, $"tensor '{n}' of shape {spec.ShapeText} needs {spec.Length} values, got {values(t).Length}");
+                throw new PsException(PsErrorCode.InvalidArgument, $"tensor '{n}' of shape {spec.ShapeText} needs {spec.Length} values, got {count(t)}");
             }
         }
 
         foreach (var t in tensors)
         {
             var spec = _byName[name(t)];
-            values(t).CopyTo(destination.Slice(spec.Offset, spec.Length));
+            copy(t, destination.Slice(spec.Offset, spec.Length));
         }
     }
 }

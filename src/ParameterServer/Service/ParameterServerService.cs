@@ -1,0 +1,126 @@
+using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.Protocol.V1;
+using Proto = PsTraining.Protocol.V1;
+
+namespace PsTraining.ParameterServer.Service;
+
+/// <summary>The ParameterServer service: translates wire messages into calls on the core and back, nothing more.</summary>
+public sealed class ParameterServerService(ParameterServerCore core)
+{
+    public const string Name = "pstraining.v1.ParameterServer";
+
+    /// <summary>The shortest interval between two WatchStats updates, whatever the caller asks.</summary>
+    private static readonly TimeSpan MinWatchInterval = TimeSpan.FromMilliseconds(50);
+
+    public Task<RegisterResponse> Register(RegisterRequest request, CallContext call)
+    {
+        var (id, lastSequence) = core.Register(request.Name, request.LearnerId);
+        var response = new RegisterResponse
+        {
+            LearnerId = id,
+            LastSequence = lastSequence,
+            Version = core.Version,
+            Policy = core.Options.Policy.ToString(),
+        };
+        foreach (var spec in core.Layout.Tensors)
+        {
+            response.Layout.Add(new Proto.Tensor { Name = spec.Name, Shape = { spec.Shape } });
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public Task<PullResponse> Pull(PullRequest request, CallContext call)
+    {
+        var weights = new float[core.Layout.TotalLength];
+        var version = core.Pull(request.LearnerId, weights);
+        var response = new PullResponse { Version = version };
+        foreach (var spec in core.Layout.Tensors)
+        {
+            var tensor = new Proto.Tensor { Name = spec.Name, Shape = { spec.Shape } };
+            tensor.Values.AddRange(new ArraySegment<float>(weights, spec.Offset, spec.Length));
+            response.Weights.Add(tensor);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    public async Task<PushResponse> Push(PushRequest request, CallContext call)
+    {
+        var gradient = new float[core.Layout.TotalLength];
+        core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Values.Count, CopyValues, gradient);
+        var result = await core.PushAsync(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss), call.Cancellation);
+        return new PushResponse
+        {
+            Version = result.Version,
+            Staleness = result.Staleness,
+            Duplicate = result.Duplicate,
+            AppliedLearningRate = result.AppliedLearningRate,
+        };
+    }
+
+    public Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, CallContext call)
+    {
+        core.Heartbeat(request.LearnerId);
+        return Task.FromResult(new HeartbeatResponse { Version = core.Version });
+    }
+
+    public Task<LeaveResponse> Leave(LeaveRequest request, CallContext call)
+    {
+        core.Leave(request.LearnerId);
+        return Task.FromResult(new LeaveResponse());
+    }
+
+    public Task<Stats> GetStats(GetStatsRequest request, CallContext call) => Task.FromResult(ToMessage(core.Stats()));
+
+    /// <summary>Sends the statistics now and then at the requested interval until the caller cancels or the deadline passes.</summary>
+    public async Task WatchStats(WatchStatsRequest request, Func<Stats, Task> send, CallContext call)
+    {
+        var interval = request.IntervalMs == 0 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(request.IntervalMs);
+        interval = interval < MinWatchInterval ? MinWatchInterval : interval;
+        while (!call.Cancellation.IsCancellationRequested)
+        {
+            await send(ToMessage(core.Stats()));
+            await Task.Delay(interval, call.Cancellation);
+        }
+    }
+
+    private static void CopyValues(Proto.Tensor tensor, Span<float> destination)
+    {
+        var values = tensor.Values;
+        for (var i = 0; i < destination.Length; i++)
+        {
+            destination[i] = values[i];
+        }
+    }
+
+    private static Stats ToMessage(StatsSnapshot s)
+    {
+        var message = new Stats
+        {
+            Version = s.Version,
+            Applied = s.Applied,
+            Duplicates = s.Duplicates,
+            Rejected = s.Rejected,
+            Policy = s.Policy.ToString(),
+            DelayCompensationFloats = (ulong)s.DelayCompensationFloats,
+        };
+        foreach (var l in s.Learners)
+        {
+            message.Learners.Add(new LearnerStats
+            {
+                LearnerId = l.LearnerId,
+                Name = l.Name,
+                Pushes = l.Pushes,
+                LastSequence = l.LastSequence,
+                MeanStaleness = l.MeanStaleness,
+                MaxStaleness = l.MaxStaleness,
+                LastLoss = l.LastLoss,
+                Live = l.Live,
+            });
+        }
+
+        return message;
+    }
+}

@@ -1,0 +1,37 @@
+using PsTraining.ParameterServer.Service;
+using PsTraining.Protocol.Health.V1;
+using PsTraining.Protocol.V1;
+
+namespace PsTraining.ParameterServer.Transport.Client;
+
+/// <summary>Typed calls of the ParameterServer and Health services over a <see cref="GrpcChannel"/>: the client half learners use.</summary>
+public sealed class ParameterServerClient(GrpcChannel channel)
+{
+    private const string Ps = "/" + ParameterServerService.Name + "/";
+
+    public GrpcChannel Channel { get; } = channel;
+
+    public Task<HealthCheckResponse> CheckHealthAsync(string service = "", TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync("/" + HealthService.Name + "/Check", new HealthCheckRequest { Service = service }, HealthCheckResponse.Parser, timeout, cancellation);
+
+    public Task<RegisterResponse> RegisterAsync(RegisterRequest request, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "Register", request, RegisterResponse.Parser, timeout, cancellation);
+
+    public Task<PullResponse> PullAsync(uint learnerId, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "Pull", new PullRequest { LearnerId = learnerId }, PullResponse.Parser, timeout, cancellation);
+
+    public Task<PushResponse> PushAsync(PushRequest request, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "Push", request, PushResponse.Parser, timeout, cancellation);
+
+    public Task<HeartbeatResponse> HeartbeatAsync(uint learnerId, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "Heartbeat", new HeartbeatRequest { LearnerId = learnerId }, HeartbeatResponse.Parser, timeout, cancellation);
+
+    public Task<LeaveResponse> LeaveAsync(uint learnerId, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "Leave", new LeaveRequest { LearnerId = learnerId }, LeaveResponse.Parser, timeout, cancellation);
+
+    public Task<Stats> GetStatsAsync(TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "GetStats", new GetStatsRequest(), Stats.Parser, timeout, cancellation);
+
+    public IAsyncEnumerable<Stats> WatchStatsAsync(uint intervalMs, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.ServerStreamingAsync(Ps + "WatchStats", new WatchStatsRequest { IntervalMs = intervalMs }, Stats.Parser, timeout, cancellation);
+}

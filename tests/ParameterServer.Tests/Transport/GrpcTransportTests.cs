@@ -1,0 +1,235 @@
+using System.Net;
+using System.Net.Http.Headers;
+using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Transport;
+using PsTraining.Protocol.Health.V1;
+using PsTraining.Protocol.V1;
+
+namespace PsTraining.ParameterServer.Tests.Transport;
+
+/// <summary>Our gRPC server on real Kestrel, called by our client over h2c on loopback.</summary>
+public sealed class GrpcTransportTests
+{
+    [Fact]
+    public async Task Health_register_pull_push_round_trip()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await f.Client.CheckHealthAsync()).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await f.Client.CheckHealthAsync("pstraining.v1.ParameterServer")).Status);
+
+        var registered = await f.Client.RegisterAsync(new RegisterRequest { Name = "wire" });
+        Assert.Equal(["w", "b"], registered.Layout.Select(t => t.Name));
+        Assert.Equal([3L, 2], registered.Layout[0].Shape);
+        Assert.Equal("asp", registered.Policy);
+
+        var pulled = await f.Client.PullAsync(registered.LearnerId);
+        Assert.Equal(0UL, pulled.Version);
+        Assert.Equal(Enumerable.Range(0, 6).Select(i => (float)i), pulled.Weights[0].Values);
+
+        var pushed = await f.Client.PushAsync(ServerFixture.Push(registered.LearnerId, 1, 0, 2));
+        Assert.Equal(1UL, pushed.Version);
+        Assert.Equal(0UL, pushed.Staleness);
+        Assert.False(pushed.Duplicate);
+        var again = await f.Client.PushAsync(ServerFixture.Push(registered.LearnerId, 1, 0, 2));
+        Assert.True(again.Duplicate);
+
+        var after = await f.Client.PullAsync(registered.LearnerId);
+        Assert.Equal(1UL, after.Version);
+        Assert.Equal(Enumerable.Range(6, 4).Select(i => i - 2f), after.Weights[1].Values);
+        var stats = await f.Client.GetStatsAsync();
+        Assert.Equal(1UL, stats.Applied);
+        Assert.Equal(1UL, stats.Duplicates);
+        Assert.Equal(0.5f, stats.Learners.Single().LastLoss);
+    }
+
+    public static TheoryData<string> BadPushes => new("wrong name", "wrong shape", "too few values", "nan", "unknown learner", "future read version", "replay");
+
+    [Theory]
+    [MemberData(nameof(BadPushes))]
+    public async Task Bad_pushes_get_their_status_and_leave_the_weights_bit_identical(string bad)
+    {
+        await using var f = await ServerFixture.StartAsync();
+        var id = (await f.Client.RegisterAsync(new RegisterRequest())).LearnerId;
+        await f.Client.PushAsync(ServerFixture.Push(id, 1, 0));
+        var before = f.Weights();
+
+        var request = ServerFixture.Push(id, 2, 1);
+        var expected = GrpcStatusCode.InvalidArgument;
+        switch (bad)
+        {
+            case "wrong name": request.Gradients[1].Name = "bias"; break;
+            case "wrong shape": request.Gradients[0].Shape[0] = 2; request.Gradients[0].Shape[1] = 3; break;
+            case "too few values": request.Gradients[1].Values.RemoveAt(0); break;
+            case "nan": request.Gradients[0].Values[3] = float.NaN; break;
+            case "unknown learner": request.LearnerId = 42; expected = GrpcStatusCode.NotFound; break;
+            case "future read version": request.ReadVersion = 9; break;
+            case "replay": request.Sequence = 1; request.ReadVersion = 0; request.Gradients[0].Values[0] = 5; expected = GrpcStatusCode.FailedPrecondition; break;
+        }
+
+        if (bad == "replay")
+        {
+            await f.Client.PushAsync(ServerFixture.Push(id, 2, 1));
+            before = f.Weights();
+        }
+
+        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.PushAsync(request));
+        Assert.Equal(expected, e.Status);
+        Assert.False(string.IsNullOrEmpty(e.Detail));
+        Assert.Equal(before, f.Weights());
+    }
+
+    [Fact]
+    public async Task Malformed_protobuf_is_invalid_argument()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        var (status, message) = await RawCall(f.Host.Port, "/pstraining.v1.ParameterServer/Push", [0x0a, 0xff, 0xff, 0xff, 0x0f]);
+        Assert.Equal(GrpcStatusCode.InvalidArgument, status);
+        Assert.Contains("malformed PushRequest", message);
+        Assert.Equal(0UL, f.Core.Version);
+    }
+
+    [Fact]
+    public async Task Oversized_message_is_resource_exhausted_before_it_is_buffered()
+    {
+        await using var f = await ServerFixture.StartAsync(maxMessage: 1000);
+        var id = (await f.Client.RegisterAsync(new RegisterRequest())).LearnerId;
+        var request = ServerFixture.Push(id, 1, 0);
+        request.Gradients[0].Values.AddRange(new float[2000]);
+        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.PushAsync(request));
+        Assert.Equal(GrpcStatusCode.ResourceExhausted, e.Status);
+        Assert.Contains("more than the limit of 1000", e.Detail);
+
+        // A header that announces 2 GB with no body behind it is refused from the header alone.
+        var (status, _) = await RawCall(f.Host.Port, "/pstraining.v1.ParameterServer/Push", [], announcedLength: 0x7fffffff);
+        Assert.Equal(GrpcStatusCode.ResourceExhausted, status);
+        Assert.Equal(0UL, f.Core.Version);
+    }
+
+    [Fact]
+    public async Task Calls_without_the_right_token_are_unauthenticated_but_health_answers()
+    {
+        await using var f = await ServerFixture.StartAsync(token: "s3cret");
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await f.Client.CheckHealthAsync()).Status);
+        await f.Client.RegisterAsync(new RegisterRequest());
+
+        using var noToken = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(f.Address);
+        var client = new PsTraining.ParameterServer.Transport.Client.ParameterServerClient(noToken);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await client.CheckHealthAsync()).Status);
+        var missing = await Assert.ThrowsAsync<GrpcStatusException>(() => client.PushAsync(ServerFixture.Push(1, 1, 0)));
+        Assert.Equal(GrpcStatusCode.Unauthenticated, missing.Status);
+        Assert.Equal("missing or invalid credentials", missing.Detail);
+
+        using var wrong = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(f.Address, new() { Token = "s3cre" });
+        var wrongClient = new PsTraining.ParameterServer.Transport.Client.ParameterServerClient(wrong);
+        Assert.Equal(GrpcStatusCode.Unauthenticated, (await Assert.ThrowsAsync<GrpcStatusException>(() => wrongClient.PullAsync(1))).Status);
+        Assert.Equal(0UL, f.Core.Version);
+    }
+
+    [Fact]
+    public async Task A_wait_past_the_deadline_is_deadline_exceeded()
+    {
+        await using var f = await ServerFixture.StartAsync(new CoreOptions { Shards = 1, LearningRate = 1, Policy = ConsistencyPolicy.Ssp(0) });
+        var fast = (await f.Client.RegisterAsync(new RegisterRequest { Name = "fast" })).LearnerId;
+        await f.Client.RegisterAsync(new RegisterRequest { Name = "slow" });
+        await f.Client.PushAsync(ServerFixture.Push(fast, 1, 0));
+        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.PushAsync(ServerFixture.Push(fast, 2, 1), TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(GrpcStatusCode.DeadlineExceeded, e.Status);
+        Assert.Equal(1UL, f.Core.Version);
+    }
+
+    [Fact]
+    public async Task Unknown_method_is_unimplemented_and_unknown_service_not_found()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        var (status, _) = await RawCall(f.Host.Port, "/pstraining.v1.ParameterServer/Nope", []);
+        Assert.Equal(GrpcStatusCode.Unimplemented, status);
+        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.CheckHealthAsync("other.Service"));
+        Assert.Equal(GrpcStatusCode.NotFound, e.Status);
+    }
+
+    [Fact]
+    public async Task WatchStats_streams_until_cancelled()
+    {
+        await using var f = await ServerFixture.StartAsync();
+        var id = (await f.Client.RegisterAsync(new RegisterRequest())).LearnerId;
+        using var stop = new CancellationTokenSource();
+        var versions = new List<ulong>();
+        try
+        {
+            await foreach (var stats in f.Client.WatchStatsAsync(50, cancellation: stop.Token))
+            {
+                versions.Add(stats.Version);
+                if (versions.Count == 1)
+                {
+                    await f.Client.PushAsync(ServerFixture.Push(id, 1, 0));
+                }
+
+                if (stats.Version == 1)
+                {
+                    stop.Cancel();
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        Assert.Equal(0UL, versions[0]);
+        Assert.Equal(1UL, versions[^1]);
+    }
+
+    [Fact]
+    public async Task Unreachable_server_is_unavailable()
+    {
+        using var channel = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(new Uri("http://127.0.0.1:1"));
+        var client = new PsTraining.ParameterServer.Transport.Client.ParameterServerClient(channel);
+        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => client.CheckHealthAsync());
+        Assert.Equal(GrpcStatusCode.Unavailable, e.Status);
+    }
+
+    [Fact]
+    public async Task Thirty_two_clients_push_concurrently_over_the_wire()
+    {
+        await using var f = await ServerFixture.StartAsync(new CoreOptions { Shards = 4, LearningRate = 1 });
+        var before = f.Weights();
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(async k =>
+        {
+            var id = (await f.Client.RegisterAsync(new RegisterRequest { Name = $"c{k}" })).LearnerId;
+            for (ulong s = 1; s <= 5; s++)
+            {
+                var read = (await f.Client.PullAsync(id)).Version;
+                await f.Client.PushAsync(ServerFixture.Push(id, s, read, 1));
+            }
+        }));
+
+        Assert.Equal(160UL, f.Core.Version);
+        var after = f.Weights();
+        for (var i = 0; i < after.Length; i++)
+        {
+            Assert.Equal(before[i] - 160, after[i]);
+        }
+    }
+
+    /// <summary>A hand-framed call, for input our client would never send.</summary>
+    private static async Task<(GrpcStatusCode Status, string Message)> RawCall(int port, string path, byte[] payload, uint? announcedLength = null)
+    {
+        using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        var frame = new byte[GrpcProtocol.HeaderSize + payload.Length];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), announcedLength ?? (uint)payload.Length);
+        payload.CopyTo(frame, GrpcProtocol.HeaderSize);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{path}")
+        {
+            Content = new ByteArrayContent(frame),
+            Version = HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/grpc");
+        request.Headers.TryAddWithoutValidation("te", "trailers");
+        using var response = await http.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        var headers = response.Headers.Contains("grpc-status") ? (System.Net.Http.Headers.HttpHeaders)response.Headers : response.TrailingHeaders;
+        var status = (GrpcStatusCode)int.Parse(headers.GetValues("grpc-status").First(), System.Globalization.CultureInfo.InvariantCulture);
+        var message = headers.TryGetValues("grpc-message", out var m) ? GrpcProtocol.DecodeMessage(m.First()) : "";
+        return (status, message);
+    }
+}
