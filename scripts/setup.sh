@@ -4,9 +4,10 @@
 #   cmake g++ make        build the native shim
 #   python3-torch         PyTorch, for the reference fixtures and the benchmark's reference side
 #   dataset-fashion-mnist the real Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist)
+#   python3-grpcio python3-grpc-tools python3-numpy  a gRPC implementation we did not write, for the interop tests
 set -euo pipefail
 
-packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist)
+packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy)
 
 missing=()
 for p in "${packages[@]}"; do

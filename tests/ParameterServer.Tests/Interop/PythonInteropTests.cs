@@ -1,0 +1,87 @@
+using System.Text.Json;
+using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Tests.Transport;
+using PsTraining.ParameterServer.Transport;
+using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.Health.V1;
+using PsTraining.Protocol.V1;
+using Proto = PsTraining.Protocol.V1;
+
+namespace PsTraining.ParameterServer.Tests.Interop;
+
+/// <summary>Interop with a gRPC implementation we did not write: Debian's python3-grpcio, as client and as server.</summary>
+public sealed class PythonInteropTests
+{
+    [Theory]
+    [InlineData(null)]
+    [InlineData("interop-token")]
+    public async Task Grpcio_client_calls_our_server(string? token)
+    {
+        await using var f = await ServerFixture.StartAsync(new CoreOptions { Shards = 2, LearningRate = 0.5f }, token);
+        var args = new List<string> { "--address", $"127.0.0.1:{f.Host.Port}" };
+        if (token is not null)
+        {
+            args.AddRange(["--token", token]);
+        }
+
+        using var python = PythonProcess.Start("ps_client.py", [.. args]);
+        var output = await python.StandardOutput.ReadToEndAsync();
+        var error = await python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(python.ExitCode == 0, $"exit {python.ExitCode}\n{output}\n{error}");
+
+        using var json = JsonDocument.Parse(output);
+        var r = json.RootElement;
+        Assert.Equal("SERVING", r.GetProperty("health").GetString());
+        Assert.Equal("w", r.GetProperty("layout")[0][0].GetString());
+        Assert.Equal(1UL, r.GetProperty("push").GetProperty("version").GetUInt64());
+        Assert.Equal("INVALID_ARGUMENT", r.GetProperty("nan_push").GetString());
+        Assert.Contains("NaN", r.GetProperty("nan_push_detail").GetString());
+        // lr 0.5 × gradient 0.5: every weight moved by exactly −0.25.
+        foreach (var tensor in r.GetProperty("delta").EnumerateObject())
+        {
+            Assert.All(tensor.Value.EnumerateArray(), d => Assert.Equal(-0.25, d.GetDouble(), 6));
+        }
+
+        Assert.Equal(1UL, f.Core.Version);
+    }
+
+    [Fact]
+    public async Task Our_client_calls_a_grpcio_server()
+    {
+        using var python = PythonProcess.Start("ps_server.py", "--floats", "5", "--lr", "2");
+        try
+        {
+            var line = await python.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.NotNull(line);
+            Assert.StartsWith("PORT ", line);
+            using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{line![5..]}"));
+            var client = new ParameterServerClient(channel);
+
+            Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await client.CheckHealthAsync(timeout: TimeSpan.FromSeconds(10))).Status);
+            var registered = await client.RegisterAsync(new RegisterRequest { Name = "csharp" });
+            var pulled = await client.PullAsync(registered.LearnerId);
+            Assert.Equal([0f, 1, 2, 3, 4], pulled.Weights[0].Values);
+
+            var push = new PushRequest { LearnerId = registered.LearnerId, Sequence = 1, ReadVersion = pulled.Version };
+            push.Gradients.Add(new Proto.Tensor { Name = "w", Shape = { 5 }, Values = { 1, 1, 1, 1, 0.5f } });
+            var pushed = await client.PushAsync(push);
+            Assert.Equal(1UL, pushed.Version);
+            Assert.Equal([-2f, -1, 0, 1, 3], (await client.PullAsync(registered.LearnerId)).Weights[0].Values);
+
+            // A status raised by grpcio's context.abort reaches our client with its code and message.
+            push.Gradients[0].Name = "v";
+            var e = await Assert.ThrowsAsync<GrpcStatusException>(() => client.PushAsync(push));
+            Assert.Equal(GrpcStatusCode.InvalidArgument, e.Status);
+            Assert.Contains("expected one tensor w", e.Detail);
+
+            var missing = await Assert.ThrowsAsync<GrpcStatusException>(() => client.GetStatsAsync());
+            Assert.Equal(GrpcStatusCode.Unimplemented, missing.Status);
+        }
+        finally
+        {
+            python.Kill(entireProcessTree: true);
+            await python.WaitForExitAsync();
+        }
+    }
+}

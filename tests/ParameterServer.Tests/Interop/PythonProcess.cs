@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace PsTraining.ParameterServer.Tests.Interop;
+
+/// <summary>Runs the scripts of tests/interop with Debian's /usr/bin/python3 (the interpreter that has grpcio).</summary>
+internal static class PythonProcess
+{
+    public static string Script(string name)
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root"), "tests", "interop", name);
+    }
+
+    public static Process Start(string script, params string[] args)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Script(script));
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return Process.Start(info) ?? throw new InvalidOperationException("cannot start /usr/bin/python3 (apt-get install python3-grpcio python3-grpc-tools)");
+    }
+}

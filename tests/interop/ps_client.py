@@ -1,0 +1,72 @@
+#!/usr/bin/python3
+"""A client written with Debian's python3-grpcio (a gRPC implementation we did not write) that calls our
+parameter server: Health/Check, Register, Pull, Push, a bad Push, Pull again. Prints one JSON object with
+what it saw; exits 1 if any call did not behave as the protocol says.
+
+    /usr/bin/python3 tests/interop/ps_client.py --address 127.0.0.1:50051 [--token T]
+"""
+import argparse
+import json
+import math
+import sys
+
+import grpc
+
+import protos
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--address", required=True)
+    parser.add_argument("--token")
+    args = parser.parse_args()
+    ps, health = protos.load()
+    metadata = [("authorization", f"Bearer {args.token}")] if args.token else []
+    result = {}
+    with grpc.insecure_channel(args.address) as channel:
+        def unary(path, request, response_type):
+            call = channel.unary_unary(path, request_serializer=lambda m: m.SerializeToString(), response_deserializer=response_type.FromString)
+            return call(request, metadata=metadata, timeout=10)
+
+        status = unary("/grpc.health.v1.Health/Check", health.HealthCheckRequest(service=""), health.HealthCheckResponse)
+        result["health"] = health.HealthCheckResponse.ServingStatus.Name(status.status)
+
+        registered = unary("/pstraining.v1.ParameterServer/Register", ps.RegisterRequest(name="python"), ps.RegisterResponse)
+        result["learner_id"] = registered.learner_id
+        result["layout"] = [[t.name, list(t.shape)] for t in registered.layout]
+
+        pulled = unary("/pstraining.v1.ParameterServer/Pull", ps.PullRequest(learner_id=registered.learner_id), ps.PullResponse)
+        before = {t.name: list(t.values) for t in pulled.weights}
+        result["version_before"] = pulled.version
+
+        push = ps.PushRequest(learner_id=registered.learner_id, sequence=1, read_version=pulled.version, loss=1.5)
+        for t in registered.layout:
+            n = math.prod(t.shape)
+            push.gradients.add(name=t.name, shape=list(t.shape), values=[0.5] * n)
+        pushed = unary("/pstraining.v1.ParameterServer/Push", push, ps.PushResponse)
+        result["push"] = {"version": pushed.version, "staleness": pushed.staleness, "duplicate": pushed.duplicate}
+
+        bad = ps.PushRequest()
+        bad.CopyFrom(push)
+        bad.sequence = 2
+        bad.read_version = pushed.version
+        bad.gradients[0].values[0] = float("nan")
+        try:
+            unary("/pstraining.v1.ParameterServer/Push", bad, ps.PushResponse)
+            result["nan_push"] = "accepted"
+        except grpc.RpcError as e:
+            result["nan_push"] = e.code().name
+            result["nan_push_detail"] = e.details()
+
+        after = unary("/pstraining.v1.ParameterServer/Pull", ps.PullRequest(learner_id=registered.learner_id), ps.PullResponse)
+        result["version_after"] = after.version
+        result["delta"] = {t.name: [a - b for a, b in zip(t.values, before[t.name])] for t in after.weights}
+
+    print(json.dumps(result))
+    ok = (result["health"] == "SERVING" and result["push"]["version"] == 1 and result["nan_push"] == "INVALID_ARGUMENT"
+          and result["version_after"] == 1)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
