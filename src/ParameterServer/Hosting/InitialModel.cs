@@ -1,0 +1,20 @@
+using PsTraining.Models.Zoo;
+using PsTraining.ParameterServer.Core;
+using PsTraining.Torch;
+
+namespace PsTraining.ParameterServer.Hosting;
+
+/// <summary>The starting weights: a model from PsTraining.Models built with a seed, flattened in parameter order.</summary>
+public static class InitialModel
+{
+    public static (ParameterLayout Layout, float[] Weights) Build(string model, int seed)
+    {
+        torch.manual_seed(seed);
+        using var module = ModelRegistry.Create(model);
+        var parameters = module.named_parameters().ToList();
+        var layout = new ParameterLayout(parameters.Select(p => (p.name, p.parameter.shape)));
+        var weights = new float[layout.TotalLength];
+        FlatBuffer.GatherValues(parameters.Select(p => (Tensor)p.parameter).ToList(), weights);
+        return (layout, weights);
+    }
+}

@@ -1,0 +1,108 @@
+using PsTraining.ParameterServer.Core;
+
+namespace PsTraining.ParameterServer.Hosting;
+
+/// <summary>The parameter-server host's options, from the command line, PSTRAINING_ variables or a JSON file.</summary>
+public sealed record ServerOptions
+{
+    public static readonly IReadOnlyList<OptionSpec> Specs =
+    [
+        new("port", "gRPC port (HTTP/2); 0 picks a free one", "50051"),
+        new("listen", "loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
+        new("model", "initial model by registry name (lenet5, small-inception, ...)", "lenet5"),
+        new("seed", "seed of the initial weights", "1"),
+        new("shards", "ranges of the parameter vector, each with its own lock (1..1024)", "4"),
+        new("policy", "consistency policy: asp, ssp:S or bsp", "asp"),
+        new("learning-rate", "server learning rate η", "0.01"),
+        new("optimizer", "server optimiser: sgd or adam", "sgd"),
+        new("momentum", "SGD momentum in [0, 1)", "0"),
+        new("weight-decay", "L2 weight decay >= 0", "0"),
+        new("staleness-aware-lr", "scale η by 1/max(1, staleness) (Zhang et al. 2016)", "false", IsFlag: true),
+        new("delay-compensation", "DC-ASGD λ >= 0 (0 = off); costs one copy of the weights per learner", "0"),
+        new("heartbeat-timeout", "seconds without a call after which a learner stops holding SSP/BSP back", "30"),
+        new("max-message-mb", "largest gRPC message accepted or sent, in MiB", "64"),
+        new("auth-token", "bearer token every call but the health check must carry"),
+        new("auth-token-file", "file holding the bearer token (a Kubernetes Secret)"),
+        new("tls-certificate", "PKCS#12 certificate file: serve TLS instead of plaintext h2c"),
+        new("tls-certificate-password", "password of the TLS certificate"),
+        new("status-interval", "seconds between status lines on stdout (0 = none)", "5"),
+    ];
+
+    public int Port { get; init; }
+
+    public bool ListenOnAll { get; init; }
+
+    public required string Model { get; init; }
+
+    public int Seed { get; init; }
+
+    public required CoreOptions Core { get; init; }
+
+    public int MaxMessageBytes { get; init; }
+
+    public string? AuthToken { get; init; }
+
+    public string? AuthTokenFile { get; init; }
+
+    public string? TlsCertificate { get; init; }
+
+    public string? TlsCertificatePassword { get; init; }
+
+    public TimeSpan StatusInterval { get; init; }
+
+    /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
+    public static (ServerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
+    {
+        ConsistencyPolicy policy = ConsistencyPolicy.Asp;
+        try
+        {
+            policy = ConsistencyPolicy.Parse(o.String("policy")!);
+        }
+        catch (ArgumentException e)
+        {
+            o.Errors.Add($"--policy: {e.Message}");
+        }
+
+        var core = new CoreOptions
+        {
+            Shards = o.Int("shards", 1, 1024),
+            Policy = policy,
+            LearningRate = (float)o.Double("learning-rate", 0, 1e6, minExclusive: true),
+            Optimizer = new ServerOptimizerOptions
+            {
+                Kind = o.Choice("optimizer", "sgd", "adam"),
+                Momentum = (float)o.Double("momentum", 0, 0.999999),
+                WeightDecay = (float)o.Double("weight-decay", 0, 1e6),
+            },
+            StalenessAwareLearningRate = o.Flag("staleness-aware-lr"),
+            DelayCompensation = (float)o.Double("delay-compensation", 0, 1e6),
+            HeartbeatTimeout = TimeSpan.FromSeconds(o.Double("heartbeat-timeout", 0, 86400, minExclusive: true)),
+        };
+        var options = new ServerOptions
+        {
+            Port = o.Int("port", 0, 65535),
+            ListenOnAll = o.Choice("listen", "loopback", "any") == "any",
+            Model = o.String("model")!,
+            Seed = o.Int("seed", 0, int.MaxValue),
+            Core = core,
+            MaxMessageBytes = o.Int("max-message-mb", 1, 2047) * 1024 * 1024,
+            AuthToken = o.String("auth-token"),
+            AuthTokenFile = o.String("auth-token-file"),
+            TlsCertificate = o.String("tls-certificate"),
+            TlsCertificatePassword = o.String("tls-certificate-password"),
+            StatusInterval = TimeSpan.FromSeconds(o.Int("status-interval", 0, 86400)),
+        };
+
+        if (options.AuthToken is not null && options.AuthTokenFile is not null)
+        {
+            o.Errors.Add("give --auth-token or --auth-token-file, not both");
+        }
+
+        if (options.TlsCertificate is not null && !File.Exists(options.TlsCertificate))
+        {
+            o.Errors.Add($"--tls-certificate: '{options.TlsCertificate}' does not exist");
+        }
+
+        return o.Errors.Count == 0 ? (options, o.Errors) : (null, o.Errors);
+    }
+}
