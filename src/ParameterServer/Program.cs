@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Transport.Server;
 
@@ -66,40 +67,92 @@ public static class Program
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
-        ParameterLayout layout;
-        float[] weights;
+        ParameterServerCore core;
         BearerToken? token;
+        CheckpointStore? store = null;
         try
         {
-            (layout, weights) = InitialModel.Build(options.Model, options.Seed);
             token = BearerToken.From(options.AuthToken, options.AuthTokenFile);
+            var (layout, weights) = InitialModel.Build(options.Model, options.Seed);
+            core = new ParameterServerCore(layout, weights, options.Core);
+            if (options.CheckpointDirectory is { } dir)
+            {
+                store = new CheckpointStore(dir, options.KeepCheckpoints);
+                core = Resume(store, options, core);
+            }
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or Torch.TorchException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException or Torch.TorchException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;
         }
 
-        using var core = new ParameterServerCore(layout, weights, options.Core);
-        await using var host = await GrpcServerHost.StartAsync(core, new GrpcServerOptions
+        using (core)
         {
-            Token = token,
-            MaxReceiveMessageSize = options.MaxMessageBytes,
-            MaxSendMessageSize = options.MaxMessageBytes,
-        }, options.Port, loopbackOnly: !options.ListenOnAll, options.TlsCertificate, options.TlsCertificatePassword);
+            var host = await GrpcServerHost.StartAsync(core, new GrpcServerOptions
+            {
+                Token = token,
+                MaxReceiveMessageSize = options.MaxMessageBytes,
+                MaxSendMessageSize = options.MaxMessageBytes,
+            }, options.Port, loopbackOnly: !options.ListenOnAll, options.TlsCertificate, options.TlsCertificatePassword);
 
-        var scheme = options.TlsCertificate is null ? "http" : "https";
-        Console.WriteLine($"parameter server listening on {scheme}://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{host.Port} " +
-                          $"(model {options.Model}, {layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
-                          $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(token is null ? "" : ", token required")})");
+            var scheme = options.TlsCertificate is null ? "http" : "https";
+            Console.WriteLine($"parameter server listening on {scheme}://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{host.Port} " +
+                              $"(model {options.Model}, {core.Layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
+                              $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(token is null ? "" : ", token required")})");
 
-        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
-        await ReportUntil(stop.Task, core, options.StatusInterval);
+            var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+            using var stopCheckpoints = new CancellationTokenSource();
+            var checkpointer = store is null ? null : new Checkpointer(core, store, options.Model, options.CheckpointInterval);
+            var checkpoints = checkpointer?.RunAsync(stopCheckpoints.Token) ?? Task.CompletedTask;
 
-        Console.WriteLine($"stopping: draining calls in flight (version {core.Version})");
+            await ReportUntil(stop.Task, core, options.StatusInterval);
+
+            Console.WriteLine($"stopping: draining calls in flight (version {core.Version})");
+            await host.DisposeAsync();
+            stopCheckpoints.Cancel();
+            await checkpoints;
+            if (checkpointer?.Save() is { } final)
+            {
+                Console.WriteLine($"final checkpoint {final} at version {core.Version}");
+            }
+
+            Console.WriteLine($"stopped at version {core.Version}");
+        }
+
         return 0;
+    }
+
+    /// <summary>Continues from the newest checkpoint that verifies, if any, and says how many updates the last stop lost.</summary>
+    private static ParameterServerCore Resume(CheckpointStore store, ServerOptions options, ParameterServerCore fresh)
+    {
+        var skipped = new List<string>();
+        var newest = store.LoadNewest(skipped);
+        foreach (var reason in skipped)
+        {
+            Console.WriteLine($"skipping checkpoint: {reason}");
+        }
+
+        if (newest is not { } found)
+        {
+            Console.WriteLine($"no checkpoint in {store.Directory}: starting from model {options.Model} (seed {options.Seed})");
+            return fresh;
+        }
+
+        var expected = fresh.Layout.Tensors.Select(t => (t.Name, string.Join(",", t.Shape)));
+        if (found.Model != options.Model || !found.Layout.Select(t => (t.Name, string.Join(",", t.Shape))).SequenceEqual(expected))
+        {
+            throw new ArgumentException($"{found.Path} holds model '{found.Model}', which does not match --model {options.Model}; use another --checkpoint-dir");
+        }
+
+        var restored = ParameterServerCore.Restore(fresh.Layout, found.State, options.Core);
+        fresh.Dispose();
+        var highWater = store.ReadHighWater() ?? found.State.Version;
+        var lost = highWater > found.State.Version ? highWater - found.State.Version : 0;
+        Console.WriteLine($"resumed from {found.Path} at version {found.State.Version}; {lost} update(s) lost (the server had reached version {Math.Max(highWater, found.State.Version)})");
+        return restored;
     }
 
     /// <summary>A status line per interval: version, pushes per second, and each learner's staleness and loss.</summary>

@@ -26,6 +26,9 @@ public sealed record ServerOptions
         new("tls-certificate", "PKCS#12 certificate file: serve TLS instead of plaintext h2c"),
         new("tls-certificate-password", "password of the TLS certificate"),
         new("status-interval", "seconds between status lines on stdout (0 = none)", "5"),
+        new("checkpoint-dir", "folder for checkpoints; the server resumes from the newest valid one there"),
+        new("checkpoint-interval", "seconds between checkpoints (when the version changed)", "30"),
+        new("keep-checkpoints", "how many checkpoints to keep", "3"),
     ];
 
     public int Port { get; init; }
@@ -49,6 +52,12 @@ public sealed record ServerOptions
     public string? TlsCertificatePassword { get; init; }
 
     public TimeSpan StatusInterval { get; init; }
+
+    public string? CheckpointDirectory { get; init; }
+
+    public TimeSpan CheckpointInterval { get; init; }
+
+    public int KeepCheckpoints { get; init; }
 
     /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
     public static (ServerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
@@ -91,6 +100,9 @@ public sealed record ServerOptions
             TlsCertificate = o.String("tls-certificate"),
             TlsCertificatePassword = o.String("tls-certificate-password"),
             StatusInterval = TimeSpan.FromSeconds(o.Int("status-interval", 0, 86400)),
+            CheckpointDirectory = o.String("checkpoint-dir"),
+            CheckpointInterval = TimeSpan.FromSeconds(o.Double("checkpoint-interval", 0, 86400, minExclusive: true)),
+            KeepCheckpoints = o.Int("keep-checkpoints", 1, 1000),
         };
 
         if (options.AuthToken is not null && options.AuthTokenFile is not null)

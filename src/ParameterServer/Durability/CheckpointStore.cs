@@ -1,0 +1,82 @@
+using System.Globalization;
+using PsTraining.ParameterServer.Core;
+
+namespace PsTraining.ParameterServer.Durability;
+
+/// <summary>
+/// A folder of checkpoints named checkpoint-&lt;version&gt;.pst. Keeps the newest few, resumes from the newest one that
+/// verifies, and keeps a high-water mark of the version (written often and cheaply) so that a restart can say how
+/// many updates a crash lost.
+/// </summary>
+public sealed class CheckpointStore
+{
+    private const string Prefix = "checkpoint-";
+    private const string Extension = ".pst";
+    private const string HighWaterFile = "version";
+
+    public CheckpointStore(string directory, int keep = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        Directory = directory;
+        Keep = keep;
+        System.IO.Directory.CreateDirectory(directory);
+    }
+
+    public string Directory { get; }
+
+    public int Keep { get; }
+
+    public string Save(CoreState state, string model, ParameterLayout layout)
+    {
+        var path = Path.Combine(Directory, $"{Prefix}{state.Version:D12}{Extension}");
+        CheckpointFile.Write(path, state, model, layout);
+        WriteHighWater(state.Version);
+        foreach (var old in List().Skip(Keep))
+        {
+            File.Delete(old.Path);
+        }
+
+        return path;
+    }
+
+    /// <summary>The newest checkpoint that verifies, and the files skipped on the way (torn or corrupt).</summary>
+    public (CoreState State, string Model, IReadOnlyList<(string Name, long[] Shape)> Layout, string Path)? LoadNewest(List<string> skipped)
+    {
+        foreach (var (path, _) in List())
+        {
+            try
+            {
+                var (state, model, layout) = CheckpointFile.Read(path);
+                return (state, model, layout, path);
+            }
+            catch (InvalidDataException e)
+            {
+                skipped.Add(e.Message);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Records the latest version known to have been applied (atomically, without fsync: a hint, not a guarantee).</summary>
+    public void WriteHighWater(ulong version)
+    {
+        var path = Path.Combine(Directory, HighWaterFile);
+        File.WriteAllText(path + ".tmp", version.ToString(CultureInfo.InvariantCulture));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    public ulong? ReadHighWater()
+    {
+        var path = Path.Combine(Directory, HighWaterFile);
+        return File.Exists(path) && ulong.TryParse(File.ReadAllText(path), NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
+    }
+
+    /// <summary>Checkpoint files, newest first (leftover .tmp files of an interrupted write are not checkpoints).</summary>
+    public IEnumerable<(string Path, ulong Version)> List() =>
+        System.IO.Directory.EnumerateFiles(Directory, Prefix + "*" + Extension)
+            .Select(p => (Path: p, Name: System.IO.Path.GetFileNameWithoutExtension(p)[Prefix.Length..]))
+            .Where(p => ulong.TryParse(p.Name, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            .Select(p => (p.Path, ulong.Parse(p.Name, CultureInfo.InvariantCulture)))
+            .OrderByDescending(p => p.Item2);
+}

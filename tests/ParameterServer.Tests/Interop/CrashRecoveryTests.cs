@@ -1,0 +1,114 @@
+using System.Text.RegularExpressions;
+using PsTraining.ParameterServer.Durability;
+using PsTraining.ParameterServer.Tests.Transport;
+using PsTraining.ParameterServer.Transport;
+using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.V1;
+using Proto = PsTraining.Protocol.V1;
+
+namespace PsTraining.ParameterServer.Tests.Interop;
+
+/// <summary>The server process killed mid-run with SIGKILL, and stopped with SIGTERM, then restarted on the same checkpoint folder.</summary>
+public sealed partial class CrashRecoveryTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("pst-crash").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task Sigkill_mid_run_resumes_at_the_last_checkpoint_with_no_corrupt_file()
+    {
+        string[] args = ["--model", "linear-regression", "--checkpoint-dir", _dir, "--checkpoint-interval", "0.3"];
+        ulong pushed;
+        using (var server = await ServerProcess.StartAsync(args))
+        {
+            using var pushing = new CancellationTokenSource();
+            var pusher = PushUntilCancelled(server.Port, pushing.Token);
+            await WaitUntil(() => new CheckpointStore(_dir).List().Any(c => c.Version >= 20), TimeSpan.FromSeconds(30));
+            server.Process.Kill(); // SIGKILL: no chance to write anything more
+            await server.Process.WaitForExitAsync();
+            pushing.Cancel();
+            pushed = await pusher;
+        }
+
+        var store = new CheckpointStore(_dir);
+        var files = store.List().ToList();
+        Assert.NotEmpty(files);
+        foreach (var (path, _) in files)
+        {
+            CheckpointFile.Read(path); // every file on disk verifies: none was left torn
+        }
+
+        using var restarted = await ServerProcess.StartAsync(args);
+        var resumed = ResumedPattern().Match(string.Join('\n', restarted.Output));
+        Assert.True(resumed.Success, string.Join('\n', restarted.Output));
+        Assert.Equal(files[0].Version, ulong.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+
+        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{restarted.Port}"));
+        var stats = await new ParameterServerClient(channel).GetStatsAsync();
+        Assert.Equal(files[0].Version, stats.Version);
+        Assert.True(pushed >= files[0].Version);
+        Assert.Equal(0, await restarted.TerminateAsync());
+    }
+
+    [Fact]
+    public async Task Sigterm_writes_a_final_checkpoint_so_a_restart_loses_nothing()
+    {
+        string[] args = ["--model", "linear-regression", "--checkpoint-dir", _dir, "--checkpoint-interval", "3600"];
+        ulong version;
+        using (var server = await ServerProcess.StartAsync(args))
+        {
+            using var pushing = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            version = await PushUntilCancelled(server.Port, pushing.Token);
+            Assert.Equal(0, await server.TerminateAsync());
+            Assert.Contains(server.Output, l => l.StartsWith("final checkpoint", StringComparison.Ordinal));
+        }
+
+        using var restarted = await ServerProcess.StartAsync(args);
+        var output = string.Join('\n', restarted.Output);
+        Assert.Contains($"at version {version}; 0 update(s) lost", output);
+        Assert.Equal(0, await restarted.TerminateAsync());
+    }
+
+    /// <summary>One learner pushing as fast as it can; returns the last acknowledged version.</summary>
+    private static async Task<ulong> PushUntilCancelled(int port, CancellationToken stop)
+    {
+        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"));
+        var client = new ParameterServerClient(channel);
+        var registered = await client.RegisterAsync(new RegisterRequest { Name = "pusher" });
+        var last = 0UL;
+        try
+        {
+            for (var s = registered.LastSequence + 1; !stop.IsCancellationRequested; s++)
+            {
+                var read = (await client.PullAsync(registered.LearnerId, cancellation: stop)).Version;
+                var push = new PushRequest { LearnerId = registered.LearnerId, Sequence = s, ReadVersion = read };
+                foreach (var t in registered.Layout)
+                {
+                    push.Gradients.Add(new Proto.Tensor { Name = t.Name, Shape = { t.Shape }, Values = { Enumerable.Repeat(0.01f, (int)t.Shape.Aggregate(1L, (a, d) => a * d)) } });
+                }
+
+                last = (await client.PushAsync(push, cancellation: stop)).Version;
+            }
+        }
+        catch (GrpcStatusException)
+        {
+            // the server went away (SIGKILL) or the pusher was stopped
+        }
+
+        return last;
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met in time");
+            await Task.Delay(50);
+        }
+    }
+
+    [GeneratedRegex(@"resumed from \S+ at version (\d+)")]
+    private static partial Regex ResumedPattern();
+}
