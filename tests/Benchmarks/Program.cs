@@ -1,88 +1,15 @@
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using PsTraining.Torch;
-
 namespace PsTraining.Benchmarks;
 
 /// <summary>
-/// One training step (forward, backward, SGD with momentum) of LeNet-5 and SmallInception at batch 64,
-/// timed in our C# stack and, in the same run, in python3-torch with the same thread count; prints
-/// ms/step and the ratio C#/PyTorch. Usage: dotnet run --project tests/Benchmarks -c Release -- [--threads 1] [--steps 30] [--repeats 5]
+/// <c>dotnet run --project tests/Benchmarks -c Release -- [step] [options]</c>: the training step against python3-torch (default);
+/// <c>-- transport [options]</c>: push+pull round trips against a plain Python grpcio server.
 /// </summary>
 public static class Program
 {
-    private static readonly Dictionary<string, long[]> Shapes = new()
+    public static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
     {
-        ["lenet5"] = [1, 32, 32],
-        ["small-inception"] = [1, 28, 28],
+        "transport" => await TransportBenchmark.RunAsync(args[1..]),
+        "step" => StepBenchmark.Run(args[1..]),
+        _ => StepBenchmark.Run(args),
     };
-
-    public static int Main(string[] args)
-    {
-        var options = BenchmarkOptions.Parse(args);
-        torch.set_num_threads(options.Threads);
-        torch.manual_seed(1);
-
-        // C# and PyTorch blocks alternate, so that drift in the machine's speed hits both sides alike.
-        var rows = new List<string>();
-        var pytorchVersion = "?";
-        foreach (var name in Shapes.Keys)
-        {
-            using var ours = new CSharpStep(name, Shapes[name], options.Batch);
-            ours.Run(options.Warmup);
-            var (cs, py) = (new List<double>(), new List<double>());
-            for (var r = 0; r < options.Repeats; r++)
-            {
-                cs.Add(ours.TimeBlock(options.Steps));
-                (pytorchVersion, var ms) = TimePyTorchBlock(name, options);
-                py.Add(ms);
-                Console.Error.WriteLine($"{name} block {r + 1}/{options.Repeats}: C# {cs[^1]:F2} ms/step, PyTorch {ms:F2} ms/step");
-            }
-
-            var (c, p) = (Stats(cs), Stats(py));
-            rows.Add(string.Create(CultureInfo.InvariantCulture,
-                $"| {name} | {c.Median:F2} ({c.Min:F2}) | {p.Median:F2} ({p.Min:F2}) | {c.Median / p.Median:F3} | {c.Min / p.Min:F3} |"));
-        }
-
-        Console.WriteLine($"training step, batch {options.Batch}, SGD momentum 0.9, {options.Threads} thread(s); median (min) over {options.Repeats} alternating blocks of {options.Steps} steps");
-        Console.WriteLine($"libtorch {torch.__version__} through PsTraining.Torch vs python3-torch {pytorchVersion}");
-        Console.WriteLine();
-        Console.WriteLine("| model | C# ms/step | PyTorch ms/step | C#/PyTorch (medians) | C#/PyTorch (minima) |");
-        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
-        rows.ForEach(Console.WriteLine);
-        return 0;
-    }
-
-    private static (double Median, double Min) Stats(List<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return (sorted[sorted.Count / 2], sorted[0]);
-    }
-
-    /// <summary>One block of the PyTorch reference in a fresh python3-torch process (its own warm-up, then the timed steps).</summary>
-    private static (string Version, double MsPerStep) TimePyTorchBlock(string model, BenchmarkOptions o)
-    {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "reference_step.py"), "--threads", $"{o.Threads}", "--batch", $"{o.Batch}",
-                     "--steps", $"{o.Steps}", "--warmup", $"{o.Warmup}", "--repeats", "1", "--models", model,
-                 })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3 (apt-get install python3-torch)");
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"the PyTorch reference failed with exit code {process.ExitCode}");
-        }
-
-        using var json = JsonDocument.Parse(output);
-        var ms = json.RootElement.GetProperty("models").GetProperty(model).GetProperty("median_ms").GetDouble();
-        return (json.RootElement.GetProperty("torch").GetString() ?? "?", ms);
-    }
 }

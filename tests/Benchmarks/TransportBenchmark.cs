@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Globalization;
+using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.Protocol.V1;
+using Proto = PsTraining.Protocol.V1;
+
+namespace PsTraining.Benchmarks;
+
+/// <summary>
+/// Push+pull round trips on loopback against our server (Kestrel, in this process) and, in the same run, against
+/// a plain Python grpcio server doing a numpy add (tests/interop/ps_server.py, its own process). Both are driven by
+/// the same C# client, so the client's cost is the same on both sides. Prints pushes/s, gradient MB/s and
+/// round-trip p50/p99 for each model size and number of concurrent learners.
+/// Usage: dotnet run --project tests/Benchmarks -c Release -- transport [--seconds 3] [--sizes 61706,10000000] [--learners 1,4,16]
+/// </summary>
+public static class TransportBenchmark
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var seconds = 3.0;
+        int[] sizes = [61706, 10_000_000];
+        int[] learnerCounts = [1, 4, 16];
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--sizes": sizes = args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--learners": learnerCounts = args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --seconds, --sizes or --learners");
+            }
+        }
+
+        Console.WriteLine($"push+pull round trips on loopback, {seconds} s per cell, {Environment.ProcessorCount} cores");
+        Console.WriteLine();
+        Console.WriteLine("| floats | learners | server | pushes/s | gradient MB/s | round trip p50 ms | p99 ms | ours/python pushes/s |");
+        Console.WriteLine("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var size in sizes)
+        {
+            foreach (var learners in learnerCounts)
+            {
+                var ours = await MeasureOurs(size, learners, seconds);
+                var python = await MeasurePython(size, learners, seconds);
+                Row(size, learners, "PsTraining", ours, ours.PushesPerSecond / python.PushesPerSecond);
+                Row(size, learners, "python grpcio", python, null);
+            }
+        }
+
+        return 0;
+    }
+
+    private static void Row(int size, int learners, string server, Result r, double? ratio) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {size} | {learners} | {server} | {r.PushesPerSecond:F1} | {r.PushesPerSecond * size * 4 / 1e6:F1} | {r.P50:F2} | {r.P99:F2} | {(ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "")} |"));
+
+    private static async Task<Result> MeasureOurs(int size, int learners, double seconds)
+    {
+        var layout = new ParameterLayout([("w", [size])]);
+        using var core = new ParameterServerCore(layout, new float[size], new CoreOptions { Shards = 4, LearningRate = 0.001f });
+        await using var host = await GrpcServerHost.StartAsync(core, new GrpcServerOptions());
+        return await Drive(host.Port, size, learners, seconds);
+    }
+
+    private static async Task<Result> MeasurePython(int size, int learners, double seconds)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(RepositoryRoot(), "tests", "interop", "ps_server.py"), "--floats", $"{size}", "--lr", "0.001", "--workers", "16" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var python = Process.Start(info) ?? throw new InvalidOperationException("cannot start /usr/bin/python3");
+        try
+        {
+            var line = await python.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the Python server did not start");
+            return await Drive(int.Parse(line[5..], CultureInfo.InvariantCulture), size, learners, seconds);
+        }
+        finally
+        {
+            python.Kill(entireProcessTree: true);
+            await python.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Each learner: pull, push a gradient computed from nothing (the transport is what is measured), repeat.</summary>
+    private static async Task<Result> Drive(int port, int size, int learners, double seconds)
+    {
+        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"), new GrpcChannelOptions
+        {
+            MaxReceiveMessageSize = 256 << 20,
+            MaxSendMessageSize = 256 << 20,
+        });
+        var client = new ParameterServerClient(channel);
+        var gradient = Enumerable.Range(0, size).Select(i => (i % 7) * 0.001f).ToArray();
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        var end = TimeSpan.FromSeconds(seconds);
+        await Task.WhenAll(Enumerable.Range(0, learners).Select(async k =>
+        {
+            var id = (await client.RegisterAsync(new RegisterRequest { Name = $"bench-{k}" })).LearnerId;
+            var mine = new List<double>();
+            for (ulong s = 1; clock.Elapsed < end || s <= 2; s++)
+            {
+                var start = clock.Elapsed;
+                var read = (await client.PullAsync(id)).Version;
+                var push = new PushRequest { LearnerId = id, Sequence = s, ReadVersion = read };
+                var tensor = new Proto.Tensor { Name = "w", Shape = { size } };
+                tensor.Values.AddRange(gradient);
+                push.Gradients.Add(tensor);
+                await client.PushAsync(push);
+                mine.Add((clock.Elapsed - start).TotalMilliseconds);
+            }
+
+            lock (latencies)
+            {
+                latencies.AddRange(mine);
+            }
+        }));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        latencies.Sort();
+        return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]);
+    }
+
+    /// <summary>The checkout this benchmark was built from: the Python server reads proto/ from there.</summary>
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("run the benchmark from its checkout: the repository root was not found");
+    }
+
+    private sealed record Result(double PushesPerSecond, double P50, double P99);
+}
