@@ -4,14 +4,14 @@ using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.ParameterServer.Transport.Server;
 using PsTraining.Protocol.V1;
-using Proto = PsTraining.Protocol.V1;
 
 namespace PsTraining.Benchmarks;
 
 /// <summary>
 /// Push+pull round trips on loopback against our server (Kestrel, in this process) and, in the same run, against
 /// a plain Python grpcio server doing a numpy add (tests/interop/ps_server.py, its own process). Both are driven by
-/// the same C# client, so the client's cost is the same on both sides. Prints pushes/s, gradient MB/s and
+/// the same C# client (the learners' block-copy path: PullIntoAsync, PushFlatAsync), so the client's cost is the
+/// same on both sides. Prints pushes/s, gradient MB/s and
 /// round-trip p50/p99 for each model size and number of concurrent learners.
 /// Usage: dotnet run --project tests/Benchmarks -c Release -- transport [--seconds 3] [--sizes 61706,10000000] [--learners 1,4,16]
 /// </summary>
@@ -94,22 +94,20 @@ public static class TransportBenchmark
         });
         var client = new ParameterServerClient(channel);
         var gradient = Enumerable.Range(0, size).Select(i => (i % 7) * 0.001f).ToArray();
+        var layout = new ParameterLayout([("w", [size])]);
         var latencies = new List<double>();
         var clock = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(seconds);
         await Task.WhenAll(Enumerable.Range(0, learners).Select(async k =>
         {
             var id = (await client.RegisterAsync(new RegisterRequest { Name = $"bench-{k}" })).LearnerId;
+            var weights = new float[size];
             var mine = new List<double>();
             for (ulong s = 1; clock.Elapsed < end || s <= 2; s++)
             {
                 var start = clock.Elapsed;
-                var read = (await client.PullAsync(id)).Version;
-                var push = new PushRequest { LearnerId = id, Sequence = s, ReadVersion = read };
-                var tensor = new Proto.Tensor { Name = "w", Shape = { size } };
-                tensor.Values.AddRange(gradient);
-                push.Gradients.Add(tensor);
-                await client.PushAsync(push);
+                var read = await client.PullIntoAsync(id, layout, weights);
+                await client.PushFlatAsync(id, s, read, 0, layout, gradient);
                 mine.Add((clock.Elapsed - start).TotalMilliseconds);
             }
 

@@ -1,5 +1,6 @@
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.ParameterServer.Transport.Wire;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
 
@@ -31,25 +32,18 @@ public sealed class ParameterServerService(ParameterServerCore core)
         return Task.FromResult(response);
     }
 
-    public Task<PullResponse> Pull(PullRequest request, CallContext call)
+    /// <summary>The weights as a PullResponse written straight from the flat snapshot.</summary>
+    public Task<IWireWriter> Pull(PullRequest request, CallContext call)
     {
         var weights = new float[core.Layout.TotalLength];
         var version = core.Pull(request.LearnerId, weights);
-        var response = new PullResponse { Version = version };
-        foreach (var spec in core.Layout.Tensors)
-        {
-            var tensor = new Proto.Tensor { Name = spec.Name, Shape = { spec.Shape } };
-            tensor.Values.AddRange(new ArraySegment<float>(weights, spec.Offset, spec.Length));
-            response.Weights.Add(tensor);
-        }
-
-        return Task.FromResult(response);
+        return Task.FromResult<IWireWriter>(FlatTensorsWriter.PullResponse(version, core.Layout, weights));
     }
 
-    public async Task<PushResponse> Push(PushRequest request, CallContext call)
+    public async Task<PushResponse> Push(PushWire request, CallContext call)
     {
         var gradient = new float[core.Layout.TotalLength];
-        core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Values.Count, CopyValues, gradient);
+        core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), gradient);
         var result = await core.PushAsync(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss), call.Cancellation);
         return new PushResponse
         {
@@ -83,15 +77,6 @@ public sealed class ParameterServerService(ParameterServerCore core)
         {
             await send(ToMessage(core.Stats()));
             await Task.Delay(interval, call.Cancellation);
-        }
-    }
-
-    private static void CopyValues(Proto.Tensor tensor, Span<float> destination)
-    {
-        var values = tensor.Values;
-        for (var i = 0; i < destination.Length; i++)
-        {
-            destination[i] = values[i];
         }
     }
 

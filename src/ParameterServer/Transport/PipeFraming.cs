@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using Google.Protobuf;
+using PsTraining.ParameterServer.Transport.Wire;
 
 namespace PsTraining.ParameterServer.Transport;
 
@@ -71,9 +71,9 @@ public static class PipeFraming
     }
 
     /// <summary>Writes one message with its 5-byte header and flushes.</summary>
-    public static async ValueTask WriteMessageAsync(this PipeWriter writer, IMessage message, int maxSize, CancellationToken cancellation)
+    public static async ValueTask WriteMessageAsync(this PipeWriter writer, IWireWriter message, int maxSize, CancellationToken cancellation)
     {
-        var size = message.CalculateSize();
+        var size = message.Size;
         if (size > maxSize)
         {
             throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted, $"the response is {size} bytes, more than the limit of {maxSize}");
@@ -82,7 +82,7 @@ public static class PipeFraming
         var span = writer.GetSpan(GrpcProtocol.HeaderSize + size);
         span[0] = 0;
         BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)size);
-        message.WriteTo(span.Slice(GrpcProtocol.HeaderSize, size));
+        message.Write(span.Slice(GrpcProtocol.HeaderSize, size));
         writer.Advance(GrpcProtocol.HeaderSize + size);
         await writer.FlushAsync(cancellation).ConfigureAwait(false);
     }

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
+using PsTraining.ParameterServer.Transport.Wire;
 
 namespace PsTraining.ParameterServer.Transport.Client;
 
@@ -44,10 +45,15 @@ public sealed class GrpcChannel : IDisposable
 
     public Uri Address { get; }
 
-    public async Task<TResponse> UnaryAsync<TRequest, TResponse>(string method, TRequest request, MessageParser<TResponse> parser,
+    public Task<TResponse> UnaryAsync<TRequest, TResponse>(string method, TRequest request, MessageParser<TResponse> parser,
         TimeSpan? timeout = null, CancellationToken cancellation = default)
         where TRequest : IMessage<TRequest>
-        where TResponse : IMessage<TResponse>
+        where TResponse : IMessage<TResponse> =>
+        UnaryAsync(method, new ProtobufWriter(request), data => ProtobufWriter.Parse(parser, data), timeout, cancellation);
+
+    /// <summary>A unary call with any encoding of the request and the response (see <see cref="Wire"/> for the block-copy codecs).</summary>
+    public async Task<TResponse> UnaryAsync<TResponse>(string method, IWireWriter request, Func<byte[], TResponse> parse,
+        TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         using var deadline = Deadline(timeout, cancellation);
         try
@@ -64,7 +70,7 @@ public sealed class GrpcChannel : IDisposable
             ThrowOnStatus(response.TrailingHeaders, method);
             return message is null
                 ? throw new GrpcStatusException(GrpcStatusCode.Internal, $"{method} ended with OK but sent no message")
-                : parser.ParseFrom(message);
+                : parse(message);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {
@@ -82,11 +88,11 @@ public sealed class GrpcChannel : IDisposable
         where TResponse : IMessage<TResponse>
     {
         using var deadline = Deadline(timeout, cancellation);
-        using var response = await SendAsync(method, request, timeout, deadline.Token).ConfigureAwait(false);
+        using var response = await SendAsync(method, new ProtobufWriter(request), timeout, deadline.Token).ConfigureAwait(false);
         var reader = PipeReader.Create(await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false));
         while (await ReadOrMap(reader, method, timeout, deadline, cancellation).ConfigureAwait(false) is { } message)
         {
-            yield return parser.ParseFrom(message);
+            yield return ProtobufWriter.Parse(parser, message);
         }
 
         await reader.CompleteAsync().ConfigureAwait(false);
@@ -105,18 +111,17 @@ public sealed class GrpcChannel : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync<TRequest>(string method, TRequest request, TimeSpan? timeout, CancellationToken cancellation)
-        where TRequest : IMessage<TRequest>
+    private async Task<HttpResponseMessage> SendAsync(string method, IWireWriter request, TimeSpan? timeout, CancellationToken cancellation)
     {
-        var size = request.CalculateSize();
+        var size = request.Size;
         if (size > _options.MaxSendMessageSize)
         {
-            throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted, $"the {typeof(TRequest).Name} is {size} bytes, more than the limit of {_options.MaxSendMessageSize}");
+            throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted, $"the request to {method} is {size} bytes, more than the limit of {_options.MaxSendMessageSize}");
         }
 
         var frame = new byte[GrpcProtocol.HeaderSize + size];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)size);
-        request.WriteTo(frame.AsSpan(GrpcProtocol.HeaderSize));
+        request.Write(frame.AsSpan(GrpcProtocol.HeaderSize));
         using var message = new HttpRequestMessage(HttpMethod.Post, method)
         {
             Content = new ByteArrayContent(frame),

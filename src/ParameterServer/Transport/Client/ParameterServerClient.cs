@@ -1,4 +1,6 @@
+using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Service;
+using PsTraining.ParameterServer.Transport.Wire;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
 
@@ -22,6 +24,20 @@ public sealed class ParameterServerClient(GrpcChannel channel)
 
     public Task<PushResponse> PushAsync(PushRequest request, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         Channel.UnaryAsync(Ps + "Push", request, PushResponse.Parser, timeout, cancellation);
+
+    /// <summary>Pulls into a flat vector laid out as <paramref name="layout"/> (names and shapes are checked); returns the version.</summary>
+    public async Task<ulong> PullIntoAsync(uint learnerId, ParameterLayout layout, float[] destination, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        var pulled = await Channel.UnaryAsync(Ps + "Pull", new ProtobufWriter(new PullRequest { LearnerId = learnerId }), PullWire.Parse, timeout, cancellation);
+        layout.Flatten(pulled.Weights, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), destination);
+        return pulled.Version;
+    }
+
+    /// <summary>Pushes a flat gradient laid out as <paramref name="layout"/>, each tensor's values written as one block.</summary>
+    public Task<PushResponse> PushFlatAsync(uint learnerId, ulong sequence, ulong readVersion, float loss, ParameterLayout layout, ReadOnlyMemory<float> gradient,
+        TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "Push", FlatTensorsWriter.PushRequest(learnerId, sequence, readVersion, loss, layout, gradient),
+            data => ProtobufWriter.Parse(PushResponse.Parser, data), timeout, cancellation);
 
     public Task<HeartbeatResponse> HeartbeatAsync(uint learnerId, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         Channel.UnaryAsync(Ps + "Heartbeat", new HeartbeatRequest { LearnerId = learnerId }, HeartbeatResponse.Parser, timeout, cancellation);

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PsTraining.ParameterServer.Service;
+using PsTraining.ParameterServer.Transport.Wire;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
 
@@ -16,13 +17,18 @@ public static class GrpcEndpoints
         const string ps = ParameterServerService.Name;
         Unary(app, $"/{HealthService.Name}/Check", HealthCheckRequest.Parser, options, requiresAuth: false, health.Check);
         Unary(app, $"/{ps}/Register", RegisterRequest.Parser, options, requiresAuth: true, service.Register);
-        Unary(app, $"/{ps}/Pull", PullRequest.Parser, options, requiresAuth: true, service.Pull);
-        Unary(app, $"/{ps}/Push", PushRequest.Parser, options, requiresAuth: true, service.Push);
         Unary(app, $"/{ps}/Heartbeat", HeartbeatRequest.Parser, options, requiresAuth: true, service.Heartbeat);
         Unary(app, $"/{ps}/Leave", LeaveRequest.Parser, options, requiresAuth: true, service.Leave);
         Unary(app, $"/{ps}/GetStats", GetStatsRequest.Parser, options, requiresAuth: true, service.GetStats);
-        var watch = new ServerStreamingCallHandler<WatchStatsRequest, Stats>(WatchStatsRequest.Parser, options, true, service.WatchStats);
-        app.MapPost($"/{ps}/WatchStats", (RequestDelegate)watch.HandleAsync);
+
+        // The two calls that carry the model: weights and gradients are copied as blocks, not float by float.
+        Map(app, $"/{ps}/Pull", new UnaryCallHandler<PullRequest>(d => ProtobufWriter.Parse(PullRequest.Parser, d), options, true, service.Pull).HandleAsync);
+        Map(app, $"/{ps}/Push", new UnaryCallHandler<PushWire>(PushWire.Parse, options, true,
+            async (r, c) => new ProtobufWriter(await service.Push(r, c))).HandleAsync);
+
+        var watch = new ServerStreamingCallHandler<WatchStatsRequest>(d => ProtobufWriter.Parse(WatchStatsRequest.Parser, d), options, true,
+            (r, send, c) => service.WatchStats(r, stats => send(new ProtobufWriter(stats)), c));
+        Map(app, $"/{ps}/WatchStats", watch.HandleAsync);
 
         // Any other path a gRPC client asks for is a method we do not have.
         app.MapFallback(context => GrpcProtocol.IsGrpcContentType(context.Request.ContentType)
@@ -35,9 +41,12 @@ public static class GrpcEndpoints
         where TRequest : IMessage<TRequest>
         where TResponse : IMessage<TResponse>
     {
-        var handler = new UnaryCallHandler<TRequest, TResponse>(parser, options, requiresAuth, method);
-        app.MapPost(path, (RequestDelegate)handler.HandleAsync);
+        var handler = new UnaryCallHandler<TRequest>(d => ProtobufWriter.Parse(parser, d), options, requiresAuth,
+            async (r, c) => new ProtobufWriter(await method(r, c)));
+        Map(app, path, handler.HandleAsync);
     }
+
+    private static void Map(IEndpointRouteBuilder app, string path, RequestDelegate handler) => app.MapPost(path, handler);
 
     private static Task WriteNotFound(HttpContext context)
     {

@@ -1,4 +1,3 @@
-using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using PsTraining.ParameterServer.Core;
@@ -10,8 +9,7 @@ namespace PsTraining.ParameterServer.Transport.Server;
 /// grpc-timeout deadline, reading the one request message, and mapping every failure to a gRPC status
 /// (as trailers, or as a trailers-only response when nothing was sent yet). Subclasses do only their core.
 /// </summary>
-public abstract class ServerCallHandler<TRequest>(MessageParser<TRequest> parser, GrpcServerOptions options, bool requiresAuth)
-    where TRequest : IMessage<TRequest>
+public abstract class ServerCallHandler<TRequest>(Func<byte[], TRequest> parse, GrpcServerOptions options, bool requiresAuth)
 {
     protected GrpcServerOptions Options { get; } = options;
 
@@ -60,15 +58,7 @@ public abstract class ServerCallHandler<TRequest>(MessageParser<TRequest> parser
 
             var bytes = await context.Request.BodyReader.ReadMessageAsync(Options.MaxReceiveMessageSize, linked.Token)
                         ?? throw new GrpcStatusException(GrpcStatusCode.Internal, "the request has no message");
-            TRequest request;
-            try
-            {
-                request = parser.ParseFrom(bytes);
-            }
-            catch (InvalidProtocolBufferException e)
-            {
-                throw new GrpcStatusException(GrpcStatusCode.InvalidArgument, $"malformed {typeof(TRequest).Name}: {e.Message}");
-            }
+            var request = parse(bytes);
 
             context.Response.ContentType = GrpcProtocol.ContentType;
             await HandleCallAsync(context, request, new CallContext(linked.Token, deadline, context.Connection.RemoteIpAddress?.ToString() ?? "?"));

@@ -1,14 +1,12 @@
-using Google.Protobuf;
 using Microsoft.AspNetCore.Http;
+using PsTraining.ParameterServer.Transport.Wire;
 
 namespace PsTraining.ParameterServer.Transport.Server;
 
 /// <summary>One request message, one response message.</summary>
-public sealed class UnaryCallHandler<TRequest, TResponse>(
-    MessageParser<TRequest> parser, GrpcServerOptions options, bool requiresAuth, Func<TRequest, CallContext, Task<TResponse>> method)
-    : ServerCallHandler<TRequest>(parser, options, requiresAuth)
-    where TRequest : IMessage<TRequest>
-    where TResponse : IMessage<TResponse>
+public sealed class UnaryCallHandler<TRequest>(
+    Func<byte[], TRequest> parse, GrpcServerOptions options, bool requiresAuth, Func<TRequest, CallContext, Task<IWireWriter>> method)
+    : ServerCallHandler<TRequest>(parse, options, requiresAuth)
 {
     protected override async Task HandleCallAsync(HttpContext context, TRequest request, CallContext call)
     {

@@ -1,0 +1,38 @@
+namespace PsTraining.ParameterServer.Transport.Wire;
+
+/// <summary>
+/// pstraining.v1.PushRequest (1: learner_id, 2: sequence, 3: read_version, 4: gradients, 5: loss) decoded with its
+/// gradient values left in the received buffer, to be copied once into the server's flat gradient.
+/// </summary>
+public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion, IReadOnlyList<WireTensor> Gradients, float Loss)
+{
+    private const string Context = "PushRequest";
+
+    public static PushWire Parse(byte[] data)
+    {
+        var memory = (ReadOnlyMemory<byte>)data;
+        var reader = new ProtoReader(data, Context);
+        uint learner = 0;
+        ulong sequence = 0, read = 0;
+        var loss = 0f;
+        var gradients = new List<WireTensor>();
+        while (!reader.AtEnd)
+        {
+            var (field, wire) = reader.ReadTag();
+            switch (field, wire)
+            {
+                case (1, ProtoReader.Varint): learner = (uint)reader.ReadVarint(); break;
+                case (2, ProtoReader.Varint): sequence = reader.ReadVarint(); break;
+                case (3, ProtoReader.Varint): read = reader.ReadVarint(); break;
+                case (4, ProtoReader.LengthDelimited):
+                    var tensor = reader.ReadLengthDelimited();
+                    gradients.Add(TensorCodec.Read(memory.Slice(reader.Position - tensor.Length, tensor.Length), Context));
+                    break;
+                case (5, ProtoReader.Fixed32): loss = reader.ReadFloat(); break;
+                default: reader.Skip(wire); break;
+            }
+        }
+
+        return new PushWire(learner, sequence, read, gradients, loss);
+    }
+}
