@@ -1,3 +1,4 @@
+using System.Buffers;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport.Server;
 using PsTraining.ParameterServer.Transport.Wire;
@@ -35,16 +36,36 @@ public sealed class ParameterServerService(ParameterServerCore core)
     /// <summary>The weights as a PullResponse written straight from the flat snapshot.</summary>
     public Task<IWireWriter> Pull(PullRequest request, CallContext call)
     {
-        var weights = new float[core.Layout.TotalLength];
-        var version = core.Pull(request.LearnerId, weights);
-        return Task.FromResult<IWireWriter>(FlatTensorsWriter.PullResponse(version, core.Layout, weights));
+        var n = core.Layout.TotalLength;
+        var pooled = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            var version = core.Pull(request.LearnerId, pooled.AsSpan(0, n));
+            return Task.FromResult<IWireWriter>(FlatTensorsWriter.PullResponse(version, core.Layout, pooled.AsMemory(0, n), pooled));
+        }
+        catch
+        {
+            ArrayPool<float>.Shared.Return(pooled);
+            throw;
+        }
     }
 
     public async Task<PushResponse> Push(PushWire request, CallContext call)
     {
-        var gradient = new float[core.Layout.TotalLength];
-        core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), gradient);
-        var result = await core.PushAsync(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss), call.Cancellation);
+        var n = core.Layout.TotalLength;
+        var pooled = ArrayPool<float>.Shared.Rent(n);
+        PushResult result;
+        try
+        {
+            var gradient = pooled.AsMemory(0, n);
+            core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), gradient.Span);
+            result = await core.PushAsync(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss), call.Cancellation);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pooled); // the core keeps no reference to a gradient once the push returns
+        }
+
         return new PushResponse
         {
             Version = result.Version,

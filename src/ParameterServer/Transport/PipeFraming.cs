@@ -9,65 +9,83 @@ namespace PsTraining.ParameterServer.Transport;
 public static class PipeFraming
 {
     /// <summary>
-    /// Reads one message of at most <paramref name="maxSize"/> bytes, or null at the end of the stream. The size is
-    /// checked from the header, before the body is buffered; an incomplete frame waits for more data instead of spinning.
+    /// Reads one message of at most <paramref name="maxSize"/> bytes into a pooled buffer, or returns null at the end of
+    /// the stream. The size is checked from the header, before anything is buffered; the body is then copied out of the
+    /// pipe as it arrives, so a large message never sits in the pipe whole. An incomplete header waits for more data
+    /// (AdvanceTo with examined = end) instead of spinning.
     /// </summary>
-    public static async ValueTask<byte[]?> ReadMessageAsync(this PipeReader reader, int maxSize, CancellationToken cancellation)
+    public static async ValueTask<PooledMessage?> ReadMessageAsync(this PipeReader reader, int maxSize, CancellationToken cancellation)
+    {
+        var length = await ReadHeaderAsync(reader, maxSize, cancellation).ConfigureAwait(false);
+        if (length is not { } total)
+        {
+            return null;
+        }
+
+        var message = new PooledMessage(total);
+        try
+        {
+            var filled = 0;
+            while (filled < total)
+            {
+                var read = await reader.ReadAsync(cancellation).ConfigureAwait(false);
+                var available = read.Buffer.Slice(0, Math.Min(read.Buffer.Length, total - filled));
+                available.CopyTo(message.Writable[filled..]);
+                filled += (int)available.Length;
+                reader.AdvanceTo(available.End);
+                if (filled < total && read.IsCompleted)
+                {
+                    throw new GrpcStatusException(GrpcStatusCode.Internal, $"the stream ended inside a message ({filled} of {total} bytes)");
+                }
+            }
+
+            return message;
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+    }
+
+    private static async ValueTask<int?> ReadHeaderAsync(PipeReader reader, int maxSize, CancellationToken cancellation)
     {
         while (true)
         {
             var read = await reader.ReadAsync(cancellation).ConfigureAwait(false);
             var buffer = read.Buffer;
-            if (TryParseFrame(ref buffer, maxSize, out var message))
+            if (buffer.Length >= GrpcProtocol.HeaderSize)
             {
-                reader.AdvanceTo(buffer.Start);
-                return message;
+                var length = ParseHeader(buffer.Slice(0, GrpcProtocol.HeaderSize), maxSize);
+                reader.AdvanceTo(buffer.GetPosition(GrpcProtocol.HeaderSize));
+                return length;
             }
 
             if (read.IsCompleted)
             {
-                if (buffer.Length > 0)
-                {
-                    throw new GrpcStatusException(GrpcStatusCode.Internal, $"the stream ended inside a message ({buffer.Length} bytes of an incomplete frame)");
-                }
-
                 reader.AdvanceTo(buffer.End);
-                return null;
+                return buffer.Length == 0
+                    ? null
+                    : throw new GrpcStatusException(GrpcStatusCode.Internal, $"the stream ended inside a message header ({buffer.Length} bytes)");
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
-    private static bool TryParseFrame(ref ReadOnlySequence<byte> buffer, int maxSize, out byte[]? message)
+    private static int ParseHeader(ReadOnlySequence<byte> header, int maxSize)
     {
-        message = null;
-        if (buffer.Length < GrpcProtocol.HeaderSize)
-        {
-            return false;
-        }
-
-        Span<byte> header = stackalloc byte[GrpcProtocol.HeaderSize];
-        buffer.Slice(0, GrpcProtocol.HeaderSize).CopyTo(header);
-        if (header[0] != 0)
+        Span<byte> bytes = stackalloc byte[GrpcProtocol.HeaderSize];
+        header.CopyTo(bytes);
+        if (bytes[0] != 0)
         {
             throw new GrpcStatusException(GrpcStatusCode.Unimplemented, "compressed messages are not supported; send them uncompressed (grpc-encoding identity)");
         }
 
-        var length = BinaryPrimitives.ReadUInt32BigEndian(header[1..]);
-        if (length > maxSize)
-        {
-            throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted, $"the message is {length} bytes, more than the limit of {maxSize}");
-        }
-
-        if (buffer.Length < GrpcProtocol.HeaderSize + length)
-        {
-            return false;
-        }
-
-        message = buffer.Slice(GrpcProtocol.HeaderSize, length).ToArray();
-        buffer = buffer.Slice(GrpcProtocol.HeaderSize + length);
-        return true;
+        var length = BinaryPrimitives.ReadUInt32BigEndian(bytes[1..]);
+        return length > maxSize
+            ? throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted, $"the message is {length} bytes, more than the limit of {maxSize}")
+            : (int)length;
     }
 
     /// <summary>Writes one message with its 5-byte header and flushes.</summary>

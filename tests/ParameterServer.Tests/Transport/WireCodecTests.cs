@@ -58,7 +58,7 @@ public sealed class WireCodecTests
         var message = new List<byte> { 0x08, 0x01, 0x10, 0x01, 0x22, (byte)tensor.Count };
         message.AddRange(tensor);
 
-        var wire = PushWire.Parse([.. message]);
+        var wire = PushWire.Parse(message.ToArray());
         var b = Assert.Single(wire.Gradients);
         Assert.Equal("b", b.Name);
         Assert.Equal([2L], b.Shape);

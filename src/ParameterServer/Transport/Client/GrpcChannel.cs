@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Http.Headers;
@@ -51,26 +52,33 @@ public sealed class GrpcChannel : IDisposable
         where TResponse : IMessage<TResponse> =>
         UnaryAsync(method, new ProtobufWriter(request), data => ProtobufWriter.Parse(parser, data), timeout, cancellation);
 
-    /// <summary>A unary call with any encoding of the request and the response (see <see cref="Wire"/> for the block-copy codecs).</summary>
-    public async Task<TResponse> UnaryAsync<TResponse>(string method, IWireWriter request, Func<byte[], TResponse> parse,
+    /// <summary>
+    /// A unary call with any encoding of the request and the response (see <see cref="Wire"/> for the block-copy codecs).
+    /// <paramref name="parse"/> sees the response in a pooled buffer that is reused after it returns: it must copy what it keeps.
+    /// </summary>
+    public async Task<TResponse> UnaryAsync<TResponse>(string method, IWireWriter request, Func<ReadOnlyMemory<byte>, TResponse> parse,
         TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         using var deadline = Deadline(timeout, cancellation);
         try
         {
-            using var response = await SendAsync(method, request, timeout, deadline.Token).ConfigureAwait(false);
+            using var call = await SendAsync(method, request, timeout, deadline.Token).ConfigureAwait(false);
+            var response = call.Response;
             var reader = PipeReader.Create(await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false));
-            var message = await reader.ReadMessageAsync(_options.MaxReceiveMessageSize, deadline.Token).ConfigureAwait(false);
-            if (message is not null && await reader.ReadMessageAsync(_options.MaxReceiveMessageSize, deadline.Token).ConfigureAwait(false) is not null)
+            using var message = await reader.ReadMessageAsync(_options.MaxReceiveMessageSize, deadline.Token).ConfigureAwait(false);
+            using (var extra = await reader.ReadMessageAsync(_options.MaxReceiveMessageSize, deadline.Token).ConfigureAwait(false))
             {
-                throw new GrpcStatusException(GrpcStatusCode.Internal, $"{method} answered with more than one message");
+                if (message is not null && extra is not null)
+                {
+                    throw new GrpcStatusException(GrpcStatusCode.Internal, $"{method} answered with more than one message");
+                }
             }
 
             await reader.CompleteAsync().ConfigureAwait(false);
             ThrowOnStatus(response.TrailingHeaders, method);
             return message is null
                 ? throw new GrpcStatusException(GrpcStatusCode.Internal, $"{method} ended with OK but sent no message")
-                : parse(message);
+                : parse(message.Memory);
         }
         catch (OperationCanceledException) when (!cancellation.IsCancellationRequested && deadline.IsCancellationRequested)
         {
@@ -88,18 +96,22 @@ public sealed class GrpcChannel : IDisposable
         where TResponse : IMessage<TResponse>
     {
         using var deadline = Deadline(timeout, cancellation);
-        using var response = await SendAsync(method, new ProtobufWriter(request), timeout, deadline.Token).ConfigureAwait(false);
+        using var call = await SendAsync(method, new ProtobufWriter(request), timeout, deadline.Token).ConfigureAwait(false);
+        var response = call.Response;
         var reader = PipeReader.Create(await response.Content.ReadAsStreamAsync(deadline.Token).ConfigureAwait(false));
         while (await ReadOrMap(reader, method, timeout, deadline, cancellation).ConfigureAwait(false) is { } message)
         {
-            yield return ProtobufWriter.Parse(parser, message);
+            using (message)
+            {
+                yield return ProtobufWriter.Parse(parser, message.Memory);
+            }
         }
 
         await reader.CompleteAsync().ConfigureAwait(false);
         ThrowOnStatus(response.TrailingHeaders, method);
     }
 
-    private async Task<byte[]?> ReadOrMap(PipeReader reader, string method, TimeSpan? timeout, CancellationTokenSource deadline, CancellationToken cancellation)
+    private async Task<PooledMessage?> ReadOrMap(PipeReader reader, string method, TimeSpan? timeout, CancellationTokenSource deadline, CancellationToken cancellation)
     {
         try
         {
@@ -111,7 +123,7 @@ public sealed class GrpcChannel : IDisposable
         }
     }
 
-    private async Task<HttpResponseMessage> SendAsync(string method, IWireWriter request, TimeSpan? timeout, CancellationToken cancellation)
+    private async Task<Call> SendAsync(string method, IWireWriter request, TimeSpan? timeout, CancellationToken cancellation)
     {
         var size = request.Size;
         if (size > _options.MaxSendMessageSize)
@@ -119,12 +131,14 @@ public sealed class GrpcChannel : IDisposable
             throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted, $"the request to {method} is {size} bytes, more than the limit of {_options.MaxSendMessageSize}");
         }
 
-        var frame = new byte[GrpcProtocol.HeaderSize + size];
+        // The frame comes from the pool and goes back only when the whole call is over (Call.Dispose), never while it may still be sending.
+        var frame = ArrayPool<byte>.Shared.Rent(GrpcProtocol.HeaderSize + size);
+        frame[0] = 0;
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)size);
-        request.Write(frame.AsSpan(GrpcProtocol.HeaderSize));
+        request.Write(frame.AsSpan(GrpcProtocol.HeaderSize, size));
         using var message = new HttpRequestMessage(HttpMethod.Post, method)
         {
-            Content = new ByteArrayContent(frame),
+            Content = new ByteArrayContent(frame, 0, GrpcProtocol.HeaderSize + size),
             Version = HttpVersion.Version20,
             VersionPolicy = HttpVersionPolicy.RequestVersionExact, // h2c with prior knowledge on http://
         };
@@ -147,9 +161,16 @@ public sealed class GrpcChannel : IDisposable
         }
         catch (HttpRequestException e)
         {
+            ArrayPool<byte>.Shared.Return(frame);
             throw new GrpcStatusException(GrpcStatusCode.Unavailable, $"{method}: cannot reach {Address} ({e.Message})");
         }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+            throw;
+        }
 
+        var call = new Call(response, frame);
         try
         {
             if (response.StatusCode != HttpStatusCode.OK)
@@ -168,12 +189,24 @@ public sealed class GrpcChannel : IDisposable
                 ThrowOnStatus(response.Headers, method);
             }
 
-            return response;
+            return call;
         }
         catch
         {
-            response.Dispose();
+            call.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>A call in progress: its response, and the pooled request frame that is returned with it.</summary>
+    private sealed class Call(HttpResponseMessage response, byte[] frame) : IDisposable
+    {
+        public HttpResponseMessage Response { get; } = response;
+
+        public void Dispose()
+        {
+            Response.Dispose();
+            ArrayPool<byte>.Shared.Return(frame);
         }
     }
 

@@ -28,9 +28,13 @@ public sealed class ParameterServerClient(GrpcChannel channel)
     /// <summary>Pulls into a flat vector laid out as <paramref name="layout"/> (names and shapes are checked); returns the version.</summary>
     public async Task<ulong> PullIntoAsync(uint learnerId, ParameterLayout layout, float[] destination, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
-        var pulled = await Channel.UnaryAsync(Ps + "Pull", new ProtobufWriter(new PullRequest { LearnerId = learnerId }), PullWire.Parse, timeout, cancellation);
-        layout.Flatten(pulled.Weights, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), destination);
-        return pulled.Version;
+        // The weights are copied out while the pooled response buffer is still ours.
+        return await Channel.UnaryAsync(Ps + "Pull", new ProtobufWriter(new PullRequest { LearnerId = learnerId }), data =>
+        {
+            var pulled = PullWire.Parse(data);
+            layout.Flatten(pulled.Weights, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), destination);
+            return pulled.Version;
+        }, timeout, cancellation);
     }
 
     /// <summary>Pushes a flat gradient laid out as <paramref name="layout"/>, each tensor's values written as one block.</summary>

@@ -9,7 +9,7 @@ namespace PsTraining.ParameterServer.Transport.Server;
 /// grpc-timeout deadline, reading the one request message, and mapping every failure to a gRPC status
 /// (as trailers, or as a trailers-only response when nothing was sent yet). Subclasses do only their core.
 /// </summary>
-public abstract class ServerCallHandler<TRequest>(Func<byte[], TRequest> parse, GrpcServerOptions options, bool requiresAuth)
+public abstract class ServerCallHandler<TRequest>(Func<ReadOnlyMemory<byte>, TRequest> parse, GrpcServerOptions options, bool requiresAuth)
 {
     protected GrpcServerOptions Options { get; } = options;
 
@@ -56,9 +56,10 @@ public abstract class ServerCallHandler<TRequest>(Func<byte[], TRequest> parse, 
                 throw new GrpcStatusException(GrpcStatusCode.Unimplemented, $"grpc-encoding '{encoding}' is not supported; use identity");
             }
 
-            var bytes = await context.Request.BodyReader.ReadMessageAsync(Options.MaxReceiveMessageSize, linked.Token)
-                        ?? throw new GrpcStatusException(GrpcStatusCode.Internal, "the request has no message");
-            var request = parse(bytes);
+            // The request may hold slices of the pooled buffer (block-copy codecs): it is returned once the call is done.
+            using var bytes = await context.Request.BodyReader.ReadMessageAsync(Options.MaxReceiveMessageSize, linked.Token)
+                              ?? throw new GrpcStatusException(GrpcStatusCode.Internal, "the request has no message");
+            var request = parse(bytes.Memory);
 
             context.Response.ContentType = GrpcProtocol.ContentType;
             await HandleCallAsync(context, request, new CallContext(linked.Token, deadline, context.Connection.RemoteIpAddress?.ToString() ?? "?"));

@@ -5,7 +5,7 @@ namespace PsTraining.ParameterServer.Transport.Server;
 
 /// <summary>One request message, a stream of response messages until the method returns or the call is cancelled.</summary>
 public sealed class ServerStreamingCallHandler<TRequest>(
-    Func<byte[], TRequest> parse, GrpcServerOptions options, bool requiresAuth, Func<TRequest, Func<IWireWriter, Task>, CallContext, Task> method)
+    Func<ReadOnlyMemory<byte>, TRequest> parse, GrpcServerOptions options, bool requiresAuth, Func<TRequest, Func<IWireWriter, Task>, CallContext, Task> method)
     : ServerCallHandler<TRequest>(parse, options, requiresAuth)
 {
     protected override Task HandleCallAsync(HttpContext context, TRequest request, CallContext call) =>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using PsTraining.ParameterServer.Core;
 
 namespace PsTraining.ParameterServer.Transport.Wire;
@@ -7,7 +8,7 @@ namespace PsTraining.ParameterServer.Transport.Wire;
 /// float vector laid out by a <see cref="ParameterLayout"/>: a PullResponse (weights) or a PushRequest (gradients),
 /// each tensor's values copied as one block.
 /// </summary>
-public sealed class FlatTensorsWriter : IWireWriter
+public sealed class FlatTensorsWriter : IWireWriter, IDisposable
 {
     private readonly ParameterLayout _layout;
     private readonly ReadOnlyMemory<float> _flat;
@@ -15,9 +16,12 @@ public sealed class FlatTensorsWriter : IWireWriter
     private readonly (int Field, ulong Value)[] _varints;
     private readonly (int Field, float Value)? _fixed32;
     private readonly int[] _tensorSizes;
+    private float[]? _pooled;
 
-    private FlatTensorsWriter(ParameterLayout layout, ReadOnlyMemory<float> flat, int tensorField, (int, ulong)[] varints, (int, float)? fixed32)
+    private FlatTensorsWriter(ParameterLayout layout, ReadOnlyMemory<float> flat, int tensorField, (int, ulong)[] varints, (int, float)? fixed32,
+        float[]? pooled = null)
     {
+        _pooled = pooled;
         if (flat.Length != layout.TotalLength)
         {
             throw new ArgumentException($"the flat vector holds {flat.Length} floats, the layout {layout.TotalLength}");
@@ -36,9 +40,17 @@ public sealed class FlatTensorsWriter : IWireWriter
 
     public int Size { get; }
 
-    /// <summary>pstraining.v1.PullResponse: 1 version, 2 weights.</summary>
-    public static FlatTensorsWriter PullResponse(ulong version, ParameterLayout layout, ReadOnlyMemory<float> weights) =>
-        new(layout, weights, 2, [(1, version)], null);
+    /// <summary>pstraining.v1.PullResponse: 1 version, 2 weights; <paramref name="pooled"/> (the array behind the weights) goes back to the pool on dispose.</summary>
+    public static FlatTensorsWriter PullResponse(ulong version, ParameterLayout layout, ReadOnlyMemory<float> weights, float[]? pooled = null) =>
+        new(layout, weights, 2, [(1, version)], null, pooled);
+
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _pooled, null) is { } array)
+        {
+            ArrayPool<float>.Shared.Return(array);
+        }
+    }
 
     /// <summary>pstraining.v1.PushRequest: 1 learner_id, 2 sequence, 3 read_version, 4 gradients, 5 loss.</summary>
     public static FlatTensorsWriter PushRequest(uint learnerId, ulong sequence, ulong readVersion, float loss, ParameterLayout layout, ReadOnlyMemory<float> gradient) =>

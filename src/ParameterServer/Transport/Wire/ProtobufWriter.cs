@@ -10,11 +10,11 @@ public sealed class ProtobufWriter(IMessage message) : IWireWriter
     public void Write(Span<byte> destination) => message.WriteTo(destination[..Size]);
 
     /// <summary>Parses <paramref name="data"/> with <paramref name="parser"/>, refusing malformed input with INVALID_ARGUMENT.</summary>
-    public static T Parse<T>(MessageParser<T> parser, byte[] data) where T : IMessage<T>
+    public static T Parse<T>(MessageParser<T> parser, ReadOnlyMemory<byte> data) where T : IMessage<T>
     {
         try
         {
-            return parser.ParseFrom(data);
+            return parser.ParseFrom(data.Span);
         }
         catch (InvalidProtocolBufferException e)
         {

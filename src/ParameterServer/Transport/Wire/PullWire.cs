@@ -5,10 +5,11 @@ public sealed record PullWire(ulong Version, IReadOnlyList<WireTensor> Weights)
 {
     private const string Context = "PullResponse";
 
-    public static PullWire Parse(byte[] data)
+    /// <summary>Decodes <paramref name="data"/>; the weights are slices of it, valid as long as it is.</summary>
+    public static PullWire Parse(ReadOnlyMemory<byte> data)
     {
-        var memory = (ReadOnlyMemory<byte>)data;
-        var reader = new ProtoReader(data, Context);
+        var memory = data;
+        var reader = new ProtoReader(data.Span, Context);
         ulong version = 0;
         var weights = new List<WireTensor>();
         while (!reader.AtEnd)

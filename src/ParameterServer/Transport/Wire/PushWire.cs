@@ -8,10 +8,11 @@ public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion,
 {
     private const string Context = "PushRequest";
 
-    public static PushWire Parse(byte[] data)
+    /// <summary>Decodes <paramref name="data"/>; the gradients are slices of it, valid as long as it is.</summary>
+    public static PushWire Parse(ReadOnlyMemory<byte> data)
     {
-        var memory = (ReadOnlyMemory<byte>)data;
-        var reader = new ProtoReader(data, Context);
+        var memory = data;
+        var reader = new ProtoReader(data.Span, Context);
         uint learner = 0;
         ulong sequence = 0, read = 0;
         var loss = 0f;
