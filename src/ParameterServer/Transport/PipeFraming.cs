@@ -88,7 +88,13 @@ public static class PipeFraming
             : (int)length;
     }
 
-    /// <summary>Writes one message with its 5-byte header and flushes.</summary>
+    /// <summary>Above this size a message is encoded into a pooled buffer and handed to the pipe in chunks.</summary>
+    private const int ChunkSize = 64 * 1024;
+
+    /// <summary>
+    /// Writes one message with its 5-byte header and flushes. A large message goes to the pipe in chunks with a flush per
+    /// megabyte, so the transport never allocates one huge segment and the peer's flow control applies back-pressure.
+    /// </summary>
     public static async ValueTask WriteMessageAsync(this PipeWriter writer, IWireWriter message, int maxSize, CancellationToken cancellation)
     {
         var size = message.Size;
@@ -97,11 +103,40 @@ public static class PipeFraming
             throw new GrpcStatusException(GrpcStatusCode.ResourceExhausted, $"the response is {size} bytes, more than the limit of {maxSize}");
         }
 
-        var span = writer.GetSpan(GrpcProtocol.HeaderSize + size);
-        span[0] = 0;
-        BinaryPrimitives.WriteUInt32BigEndian(span[1..], (uint)size);
-        message.Write(span.Slice(GrpcProtocol.HeaderSize, size));
-        writer.Advance(GrpcProtocol.HeaderSize + size);
-        await writer.FlushAsync(cancellation).ConfigureAwait(false);
+        var frameSize = GrpcProtocol.HeaderSize + size;
+        if (frameSize <= ChunkSize)
+        {
+            WriteFrame(writer.GetSpan(frameSize), message, size);
+            writer.Advance(frameSize);
+            await writer.FlushAsync(cancellation).ConfigureAwait(false);
+            return;
+        }
+
+        var frame = ArrayPool<byte>.Shared.Rent(frameSize);
+        try
+        {
+            WriteFrame(frame, message, size);
+            for (var offset = 0; offset < frameSize; offset += ChunkSize)
+            {
+                var chunk = Math.Min(ChunkSize, frameSize - offset);
+                frame.AsSpan(offset, chunk).CopyTo(writer.GetSpan(chunk));
+                writer.Advance(chunk);
+                if ((offset / ChunkSize) % 16 == 15 || offset + chunk == frameSize)
+                {
+                    await writer.FlushAsync(cancellation).ConfigureAwait(false);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(frame);
+        }
+    }
+
+    private static void WriteFrame(Span<byte> destination, IWireWriter message, int size)
+    {
+        destination[0] = 0;
+        BinaryPrimitives.WriteUInt32BigEndian(destination[1..], (uint)size);
+        message.Write(destination.Slice(GrpcProtocol.HeaderSize, size));
     }
 }
