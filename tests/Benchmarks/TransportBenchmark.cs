@@ -41,11 +41,26 @@ public static class TransportBenchmark
         {
             foreach (var learners in learnerCounts)
             {
-                var ours = await MeasureOurs(size, learners, seconds);
-                var python = await MeasurePython(size, learners, seconds);
+                var ours = await MeasureOurs(size, learners, seconds, pullEveryStep: true);
+                var python = await MeasurePython(size, learners, seconds, pullEveryStep: true);
                 Row(size, learners, "PsTraining", ours, ours.PushesPerSecond / python.PushesPerSecond);
                 Row(size, learners, "python grpcio", python, null);
             }
+        }
+
+        // Gradient ingest alone: learners push back to back without pulling in between.
+        Console.WriteLine();
+        Console.WriteLine("push only (gradient ingest):");
+        Console.WriteLine();
+        Console.WriteLine("| floats | learners | server | pushes/s | gradient MB/s | push p50 ms | p99 ms | ours/python pushes/s |");
+        Console.WriteLine("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
+        var largest = sizes.Max();
+        foreach (var learners in learnerCounts)
+        {
+            var ours = await MeasureOurs(largest, learners, seconds, pullEveryStep: false);
+            var python = await MeasurePython(largest, learners, seconds, pullEveryStep: false);
+            Row(largest, learners, "PsTraining", ours, ours.PushesPerSecond / python.PushesPerSecond);
+            Row(largest, learners, "python grpcio", python, null);
         }
 
         return 0;
@@ -55,15 +70,15 @@ public static class TransportBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {size} | {learners} | {server} | {r.PushesPerSecond:F1} | {r.PushesPerSecond * size * 4 / 1e6:F1} | {r.P50:F2} | {r.P99:F2} | {(ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "")} |"));
 
-    private static async Task<Result> MeasureOurs(int size, int learners, double seconds)
+    private static async Task<Result> MeasureOurs(int size, int learners, double seconds, bool pullEveryStep)
     {
         var layout = new ParameterLayout([("w", [size])]);
         using var core = new ParameterServerCore(layout, new float[size], new CoreOptions { Shards = 4, LearningRate = 0.001f });
         await using var host = await GrpcServerHost.StartAsync(core, new GrpcServerOptions());
-        return await Drive(host.Port, size, learners, seconds);
+        return await Drive(host.Port, size, learners, seconds, pullEveryStep);
     }
 
-    private static async Task<Result> MeasurePython(int size, int learners, double seconds)
+    private static async Task<Result> MeasurePython(int size, int learners, double seconds, bool pullEveryStep)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
         foreach (var a in new[] { Path.Combine(RepositoryRoot(), "tests", "interop", "ps_server.py"), "--floats", $"{size}", "--lr", "0.001", "--workers", "16" })
@@ -75,7 +90,7 @@ public static class TransportBenchmark
         try
         {
             var line = await python.StandardOutput.ReadLineAsync() ?? throw new InvalidOperationException("the Python server did not start");
-            return await Drive(int.Parse(line[5..], CultureInfo.InvariantCulture), size, learners, seconds);
+            return await Drive(int.Parse(line[5..], CultureInfo.InvariantCulture), size, learners, seconds, pullEveryStep);
         }
         finally
         {
@@ -84,8 +99,8 @@ public static class TransportBenchmark
         }
     }
 
-    /// <summary>Each learner: pull, push a gradient computed from nothing (the transport is what is measured), repeat.</summary>
-    private static async Task<Result> Drive(int port, int size, int learners, double seconds)
+    /// <summary>Each learner: pull (every step, or once), push a gradient computed from nothing (the transport is what is measured), repeat.</summary>
+    private static async Task<Result> Drive(int port, int size, int learners, double seconds, bool pullEveryStep)
     {
         using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"), new GrpcChannelOptions
         {
@@ -103,10 +118,15 @@ public static class TransportBenchmark
             var id = (await client.RegisterAsync(new RegisterRequest { Name = $"bench-{k}" })).LearnerId;
             var weights = new float[size];
             var mine = new List<double>();
+            var read = await client.PullIntoAsync(id, layout, weights);
             for (ulong s = 1; clock.Elapsed < end || s <= 2; s++)
             {
                 var start = clock.Elapsed;
-                var read = await client.PullIntoAsync(id, layout, weights);
+                if (pullEveryStep && s > 1)
+                {
+                    read = await client.PullIntoAsync(id, layout, weights);
+                }
+
                 await client.PushFlatAsync(id, s, read, 0, layout, gradient);
                 mine.Add((clock.Elapsed - start).TotalMilliseconds);
             }
