@@ -102,12 +102,6 @@ public static class TransportBenchmark
     /// <summary>Each learner: pull (every step, or once), push a gradient computed from nothing (the transport is what is measured), repeat.</summary>
     private static async Task<Result> Drive(int port, int size, int learners, double seconds, bool pullEveryStep)
     {
-        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"), new GrpcChannelOptions
-        {
-            MaxReceiveMessageSize = 256 << 20,
-            MaxSendMessageSize = 256 << 20,
-        });
-        var client = new ParameterServerClient(channel);
         var gradient = Enumerable.Range(0, size).Select(i => (i % 7) * 0.001f).ToArray();
         var layout = new ParameterLayout([("w", [size])]);
         var latencies = new List<double>();
@@ -115,6 +109,13 @@ public static class TransportBenchmark
         var end = TimeSpan.FromSeconds(seconds);
         await Task.WhenAll(Enumerable.Range(0, learners).Select(async k =>
         {
+            // One connection per learner, as separate learner processes have.
+            using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"), new GrpcChannelOptions
+            {
+                MaxReceiveMessageSize = 256 << 20,
+                MaxSendMessageSize = 256 << 20,
+            });
+            var client = new ParameterServerClient(channel);
             var id = (await client.RegisterAsync(new RegisterRequest { Name = $"bench-{k}" })).LearnerId;
             var weights = new float[size];
             var mine = new List<double>();
