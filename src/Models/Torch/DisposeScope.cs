@@ -29,6 +29,9 @@ public sealed class DisposeScope : IDisposable
     /// <summary>How many tensors this scope will free.</summary>
     public int Count => _tensors.Count;
 
+    /// <summary>True once the scope has freed its tensors.</summary>
+    public bool IsDisposed => _disposed;
+
     /// <summary>Makes this scope responsible for tensors created elsewhere (moving them out of any other scope).</summary>
     public void Include(params Tensor[] tensors)
     {
@@ -73,10 +76,15 @@ public sealed class DisposeScope : IDisposable
 
         _tensors.Clear();
 
-        // Scopes close in LIFO order; if an inner one was leaked, skip past it as well.
-        if (_current == this)
+        // Scopes close in LIFO order. If inner scopes are still open (leaked, or closed out of order), skip
+        // past them too, so that no later tensor lands in a scope that has already closed.
+        for (var scope = _current; scope is not null; scope = scope.Outer)
         {
-            _current = Outer;
+            if (scope == this)
+            {
+                _current = Outer;
+                break;
+            }
         }
     }
 }

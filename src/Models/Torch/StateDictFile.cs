@@ -12,8 +12,12 @@ public static class StateDictFile
 {
     private static readonly byte[] Magic = "PSTSD001"u8.ToArray();
 
-    /// <summary>A limit that stops a corrupt header from asking for an absurd allocation.</summary>
+    /// <summary>Limits that stop a corrupt header from asking for an absurd allocation.</summary>
     private const long MaxElements = 1L << 31;
+
+    private const int MaxNameBytes = 4096;
+
+    private const int MaxDims = 64;
 
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors)
     {
@@ -51,6 +55,10 @@ public static class StateDictFile
         File.Move(temporary, path, overwrite: true);
     }
 
+    /// <summary>
+    /// Reads the tensors of a state dict file. A missing file gives <see cref="FileNotFoundException"/>; a truncated
+    /// or corrupt one gives <see cref="InvalidDataException"/> naming the file and the tensor, and nothing leaks.
+    /// </summary>
     public static Dictionary<string, Tensor> Load(string path)
     {
         if (!File.Exists(path))
@@ -69,47 +77,88 @@ public static class StateDictFile
             }
 
             var count = reader.ReadInt32();
+            if (count < 0)
+            {
+                throw new InvalidDataException($"'{path}' is corrupt: it claims {count} tensors");
+            }
+
             for (var i = 0; i < count; i++)
             {
-                var name = Encoding.UTF8.GetString(reader.ReadBytes(reader.ReadInt32()));
+                // Every length read from the file is checked before it sizes an allocation.
+                var nameLength = reader.ReadInt32();
+                if (nameLength is < 0 or > MaxNameBytes)
+                {
+                    throw new InvalidDataException($"'{path}' is corrupt: tensor {i} has a name of {nameLength} bytes");
+                }
+
+                var name = Encoding.UTF8.GetString(ReadExactly(reader, nameLength));
                 var dtype = (ScalarType)reader.ReadInt32();
                 if (!Enum.IsDefined(dtype))
                 {
                     throw new InvalidDataException($"'{path}': tensor '{name}' has unknown dtype code {(int)dtype}");
                 }
 
-                var shape = new long[reader.ReadInt32()];
+                var ndim = reader.ReadInt32();
+                if (ndim is < 0 or > MaxDims)
+                {
+                    throw new InvalidDataException($"'{path}' is corrupt: tensor '{name}' has {ndim} dimensions");
+                }
+
+                var shape = new long[ndim];
                 var elements = 1L;
                 for (var d = 0; d < shape.Length; d++)
                 {
                     shape[d] = reader.ReadInt64();
-                    elements *= shape[d];
-                    if (shape[d] < 0 || elements > MaxElements)
+                    if (shape[d] < 0 || (shape[d] > 0 && elements > MaxElements / shape[d]))
                     {
                         throw new InvalidDataException($"'{path}': tensor '{name}' has an invalid shape");
                     }
+
+                    elements *= shape[d];
                 }
 
-                var bytes = reader.ReadBytes(checked((int)(elements * ScalarTypes.ElementSize(dtype))));
-                if (bytes.Length != elements * ScalarTypes.ElementSize(dtype))
+                var byteCount = elements * ScalarTypes.ElementSize(dtype);
+                if (byteCount > stream.Length - stream.Position)
                 {
                     throw new InvalidDataException($"'{path}' is truncated inside tensor '{name}'");
                 }
 
-                result.Add(name, FromBytes(bytes, dtype, shape).DetachFromDisposeScope());
+                if (byteCount > Array.MaxLength)
+                {
+                    throw new InvalidDataException($"'{path}': tensor '{name}' is too large to load ({byteCount} bytes)");
+                }
+
+                if (result.ContainsKey(name))
+                {
+                    throw new InvalidDataException($"'{path}' is corrupt: tensor '{name}' appears twice");
+                }
+
+                result.Add(name, FromBytes(ReadExactly(reader, (int)byteCount), dtype, shape).DetachFromDisposeScope());
             }
         }
-        catch (EndOfStreamException e)
+        catch (Exception e)
         {
+            // The tensors read so far belong to no scope: free them, or they would live until finalization.
             foreach (var t in result.Values)
             {
                 t.Dispose();
             }
 
-            throw new InvalidDataException($"'{path}' is truncated", e);
+            if (e is EndOfStreamException)
+            {
+                throw new InvalidDataException($"'{path}' is truncated", e);
+            }
+
+            throw;
         }
 
         return result;
+    }
+
+    private static byte[] ReadExactly(BinaryReader reader, int count)
+    {
+        var bytes = reader.ReadBytes(count);
+        return bytes.Length == count ? bytes : throw new EndOfStreamException();
     }
 
     private static byte[] RawBytes(Tensor tensor, ScalarType dtype)

@@ -113,6 +113,12 @@ public partial class Tensor : IDisposable
     public Tensor MoveToOuterDisposeScope()
     {
         var outer = Scope?.Outer;
+        while (outer is { IsDisposed: true })
+        {
+            // An outer scope closed out of order would never free the tensor: hand it further out.
+            outer = outer.Outer;
+        }
+
         Scope?.Detach(this);
         outer?.Attach(this);
         return this;

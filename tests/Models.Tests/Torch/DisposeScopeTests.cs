@@ -44,6 +44,20 @@ public sealed class DisposeScopeTests
     }
 
     [Fact]
+    public void Closing_an_outer_scope_first_leaves_no_closed_scope_current()
+    {
+        var outer = torch.NewDisposeScope();
+        var inner = torch.NewDisposeScope();
+        outer.Dispose();
+        Assert.Null(DisposeScope.Current);
+        var later = torch.ones([1]);
+        Assert.Null(later.Scope);
+        inner.Dispose();
+        Assert.False(later.IsDisposed);
+        later.Dispose();
+    }
+
+    [Fact]
     public void Include_takes_over_a_tensor_created_outside()
     {
         var t = torch.ones([1]);

@@ -71,6 +71,14 @@ public sealed class StateDictTests : IDisposable
         File.WriteAllBytes(truncated, bytes[..(bytes.Length / 2)]);
         Assert.Contains("truncated", Assert.Throws<InvalidDataException>(() => StateDictFile.Load(truncated)).Message);
 
+        // A header that claims a 2 GB name, or a negative number of dimensions, is refused before anything is allocated.
+        var hugeName = Path.Combine(_dir, "huge-name.pst");
+        File.WriteAllBytes(hugeName, [.. "PSTSD001"u8, .. BitConverter.GetBytes(1), .. BitConverter.GetBytes(int.MaxValue)]);
+        Assert.Contains("corrupt", Assert.Throws<InvalidDataException>(() => StateDictFile.Load(hugeName)).Message);
+        var negativeDims = Path.Combine(_dir, "negative-dims.pst");
+        File.WriteAllBytes(negativeDims, [.. "PSTSD001"u8, .. BitConverter.GetBytes(1), .. BitConverter.GetBytes(1), (byte)'w', .. BitConverter.GetBytes(6), .. BitConverter.GetBytes(-3)]);
+        Assert.Contains("dimensions", Assert.Throws<InvalidDataException>(() => StateDictFile.Load(negativeDims)).Message);
+
         var foreign = Path.Combine(_dir, "foreign.pst");
         File.WriteAllText(foreign, "PK\u0003\u0004 not a state dict");
         Assert.Contains("bad magic", Assert.Throws<InvalidDataException>(() => StateDictFile.Load(foreign)).Message);
