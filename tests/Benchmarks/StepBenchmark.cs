@@ -64,6 +64,9 @@ public static class StepBenchmark
     private static (string Version, double MsPerStep) TimePyTorchBlock(string model, BenchmarkOptions o)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        // The same glibc malloc settings as our native shim applies to itself (Native/src/runtime.cpp), so that both sides reuse freed pages alike.
+        info.Environment["MALLOC_MMAP_THRESHOLD_"] = $"{32 * 1024 * 1024}";
+        info.Environment["MALLOC_TRIM_THRESHOLD_"] = $"{int.MaxValue}";
         foreach (var a in new[]
                  {
                      Path.Combine(AppContext.BaseDirectory, "reference_step.py"), "--threads", $"{o.Threads}", "--batch", $"{o.Batch}",
