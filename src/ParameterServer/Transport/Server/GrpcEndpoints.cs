@@ -32,7 +32,7 @@ public static class GrpcEndpoints
 
         // Any other path a gRPC client asks for is a method we do not have.
         app.MapFallback(context => GrpcProtocol.IsGrpcContentType(context.Request.ContentType)
-            ? ServerCallHandler<HealthCheckRequest>.WriteStatus(context, GrpcStatusCode.Unimplemented, $"method {context.Request.Path} is not implemented")
+            ? GrpcResponse.WriteStatusAsync(context, GrpcStatusCode.Unimplemented, $"method {context.Request.Path} is not implemented")
             : WriteNotFound(context));
     }
 

@@ -27,11 +27,10 @@ public sealed class GrpcServerHost : IAsyncDisposable
     public int Port { get; }
 
     public static async Task<GrpcServerHost> StartAsync(ParameterServerCore core, GrpcServerOptions options, int port = 0, bool loopbackOnly = true,
-        string? certificatePath = null, string? certificatePassword = null, Action<ILoggingBuilder>? logging = null)
+        string? certificatePath = null, string? certificatePassword = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        logging?.Invoke(builder.Logging);
+        builder.Logging.ClearProviders(); // the host prints its own status lines
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null; // message sizes are checked per message, from the frame header

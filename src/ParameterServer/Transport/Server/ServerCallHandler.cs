@@ -18,14 +18,14 @@ public abstract class ServerCallHandler<TRequest>(Func<ReadOnlyMemory<byte>, TRe
         if (!HttpProtocol.IsHttp2(context.Request.Protocol))
         {
             context.Response.StatusCode = StatusCodes.Status426UpgradeRequired;
-            await WriteStatus(context, GrpcStatusCode.Internal, $"gRPC needs HTTP/2; the request used {context.Request.Protocol}");
+            await GrpcResponse.WriteStatusAsync(context, GrpcStatusCode.Internal, $"gRPC needs HTTP/2; the request used {context.Request.Protocol}");
             return;
         }
 
         if (!GrpcProtocol.IsGrpcContentType(context.Request.ContentType))
         {
             context.Response.StatusCode = StatusCodes.Status415UnsupportedMediaType;
-            await WriteStatus(context, GrpcStatusCode.Internal, $"content-type '{context.Request.ContentType}' is not application/grpc");
+            await GrpcResponse.WriteStatusAsync(context, GrpcStatusCode.Internal, $"content-type '{context.Request.ContentType}' is not application/grpc");
             return;
         }
 
@@ -35,7 +35,7 @@ public abstract class ServerCallHandler<TRequest>(Func<ReadOnlyMemory<byte>, TRe
         {
             if (!GrpcProtocol.TryParseTimeout(timeoutHeader, out var timeout))
             {
-                await WriteStatus(context, GrpcStatusCode.InvalidArgument, $"grpc-timeout '{timeoutHeader}' is not a valid timeout");
+                await GrpcResponse.WriteStatusAsync(context, GrpcStatusCode.InvalidArgument, $"grpc-timeout '{timeoutHeader}' is not a valid timeout");
                 return;
             }
 
@@ -63,19 +63,19 @@ public abstract class ServerCallHandler<TRequest>(Func<ReadOnlyMemory<byte>, TRe
 
             context.Response.ContentType = GrpcProtocol.ContentType;
             await HandleCallAsync(context, request, new CallContext(linked.Token, deadline, context.Connection.RemoteIpAddress?.ToString() ?? "?"));
-            await WriteStatus(context, GrpcStatusCode.OK, null);
+            await GrpcResponse.WriteStatusAsync(context, GrpcStatusCode.OK, null);
         }
         catch (GrpcStatusException e)
         {
-            await WriteStatus(context, e.Status, e.Detail);
+            await GrpcResponse.WriteStatusAsync(context, e.Status, e.Detail);
         }
         catch (PsException e)
         {
-            await WriteStatus(context, Map(e.Code), e.Message);
+            await GrpcResponse.WriteStatusAsync(context, Map(e.Code), e.Message);
         }
         catch (OperationCanceledException) when (deadlineSource.IsCancellationRequested)
         {
-            await WriteStatus(context, GrpcStatusCode.DeadlineExceeded, "the deadline passed before the call completed");
+            await GrpcResponse.WriteStatusAsync(context, GrpcStatusCode.DeadlineExceeded, "the deadline passed before the call completed");
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -83,7 +83,7 @@ public abstract class ServerCallHandler<TRequest>(Func<ReadOnlyMemory<byte>, TRe
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            await WriteStatus(context, GrpcStatusCode.Internal, $"internal error ({e.GetType().Name})");
+            await GrpcResponse.WriteStatusAsync(context, GrpcStatusCode.Internal, $"internal error ({e.GetType().Name})");
         }
     }
 
@@ -98,37 +98,4 @@ public abstract class ServerCallHandler<TRequest>(Func<ReadOnlyMemory<byte>, TRe
         PsErrorCode.DeadlineExceeded => GrpcStatusCode.DeadlineExceeded,
         _ => GrpcStatusCode.Unknown,
     };
-
-    /// <summary>Ends the call with a status: as trailers after a message, or as a trailers-only response when none was sent.</summary>
-    internal static async Task WriteStatus(HttpContext context, GrpcStatusCode status, string? message)
-    {
-        var response = context.Response;
-        if (!response.HasStarted)
-        {
-            response.ContentType = GrpcProtocol.ContentType;
-            if (status != GrpcStatusCode.OK)
-            {
-                // Trailers-only: the status travels in the one HEADERS frame that ends the stream.
-                response.Headers[GrpcProtocol.StatusHeader] = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                if (!string.IsNullOrEmpty(message))
-                {
-                    response.Headers[GrpcProtocol.MessageHeader] = GrpcProtocol.EncodeMessage(message);
-                }
-
-                await response.CompleteAsync();
-                return;
-            }
-        }
-
-        if (response.SupportsTrailers())
-        {
-            response.AppendTrailer(GrpcProtocol.StatusHeader, ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture));
-            if (!string.IsNullOrEmpty(message))
-            {
-                response.AppendTrailer(GrpcProtocol.MessageHeader, GrpcProtocol.EncodeMessage(message));
-            }
-        }
-
-        await response.CompleteAsync();
-    }
 }
