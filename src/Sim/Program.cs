@@ -1,5 +1,6 @@
 using System.CommandLine;
 using PsTraining.Sim.Models;
+using PsTraining.Sim.Simulation;
 using PsTraining.Sim.Training;
 using Spectre.Console;
 
@@ -31,6 +32,10 @@ public static class Program
         var root = new RootCommand("PsTraining: parameter-server training, simulation and the single-node suite.");
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
+        foreach (var command in StalenessCommand.Create())
+        {
+            root.Subcommands.Add(command);
+        }
         return root;
     }
 }

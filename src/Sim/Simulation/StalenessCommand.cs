@@ -1,0 +1,113 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using PsTraining.ParameterServer.Core;
+
+namespace PsTraining.Sim.Simulation;
+
+/// <summary><c>staleness --step-times 1,2.5 --until 5 [--format jsonl|table] [--policy asp|ssp:S|bsp]</c> and <c>example-2.5x</c>.</summary>
+internal static class StalenessCommand
+{
+    public static IEnumerable<Command> Create()
+    {
+        var stepTimes = new Option<string>("--step-times") { Description = "each learner's time per gradient, comma-separated (learner 1 first)", Required = true };
+        var until = new Option<string>("--until") { Description = "virtual time to run to; events at that instant are included", Required = true };
+        var format = new Option<string>("--format") { Description = "jsonl (one object per applied gradient) or table", DefaultValueFactory = _ => "jsonl" };
+        var policy = new Option<string>("--policy") { Description = "asp, ssp:S or bsp", DefaultValueFactory = _ => "asp" };
+        var staleness = new Command("staleness", "Simulate learners of constant speeds on a virtual clock and print the staleness of every applied gradient.")
+        {
+            stepTimes, until, format, policy,
+        };
+        staleness.SetAction(parse =>
+        {
+            try
+            {
+                Console.Write(Run(parse.GetValue(stepTimes)!, parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!));
+                return 0;
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+
+        var example = new Command("example-2.5x", "The textbook case: learner 1 runs 2.5× as fast as learner 2 (gradients at t = 1, 2, 3, ... and 2.5, 5, ...).");
+        example.SetAction(_ =>
+        {
+            Console.Write(Example());
+            return 0;
+        });
+        return [staleness, example];
+    }
+
+    /// <summary>The whole output of <c>staleness</c>: the applied gradients, then the per-learner summary.</summary>
+    public static string Run(string stepTimes, string until, string format, string policy)
+    {
+        if (format is not ("jsonl" or "table"))
+        {
+            throw new ArgumentException($"--format must be jsonl or table, not '{format}'");
+        }
+
+        var times = stepTimes.Split(',', StringSplitOptions.TrimEntries).Select(t => TimeScale.ParseTime(t, "--step-times")).ToList();
+        var horizon = TimeScale.ParseTime(until, "--until");
+        var scale = TimeScale.For([.. times, horizon]);
+        var simulation = new StalenessSimulation(times.Select(scale.ToTicks).ToList(), ConsistencyPolicy.Parse(policy));
+        var applied = simulation.Run(scale.ToTicks(horizon), scale);
+        var summary = StalenessSummary.Of(applied, times.Count);
+        return format == "jsonl" ? Jsonl(applied, summary, scale) : Table(applied, summary, scale);
+    }
+
+    public static string Example()
+    {
+        var text = new StringBuilder();
+        text.AppendLine("Learner 1 runs 2.5× as fast as learner 2: its gradients complete at t = 1, 2, 3, 4, 5, learner 2's at t = 2.5, 5.");
+        text.AppendLine("Each learner reads the weights right after its own push; pushes and pulls take no time.");
+        text.AppendLine("Staleness = server version just before applying − version the learner read.");
+        text.AppendLine();
+        text.Append(Run("1,2.5", "5", "table", "asp"));
+        text.AppendLine();
+        text.AppendLine("At t = 5 learner 1's 5th gradient and learner 2's 2nd complete together; simultaneous completions are applied in");
+        text.AppendLine("ascending learner order, so learner 1's goes first and g[L2,2] sees one more update: staleness 3, not 2.");
+        return text.ToString();
+    }
+
+    private static string Jsonl(IReadOnlyList<AppliedGradient> applied, IReadOnlyList<StalenessSummary> summary, TimeScale scale)
+    {
+        var text = new StringBuilder();
+        foreach (var g in applied)
+        {
+            text.Append(CultureInfo.InvariantCulture,
+                $"{{\"learner\":{g.Learner},\"index\":{g.Index},\"time\":{scale.Format(g.Ticks)},\"readVersion\":{g.ReadVersion},\"staleness\":{g.Staleness}}}\n");
+        }
+
+        foreach (var s in summary)
+        {
+            var histogram = string.Join(",", s.Histogram.Select(h => $"\"{h.Key}\":{h.Value}"));
+            text.Append(CultureInfo.InvariantCulture,
+                $"{{\"summary\":{{\"learner\":{s.Learner},\"gradients\":{s.Gradients},\"meanStaleness\":{s.Mean:0.######},\"maxStaleness\":{s.Max},\"histogram\":{{{histogram}}}}}}}\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static string Table(IReadOnlyList<AppliedGradient> applied, IReadOnlyList<StalenessSummary> summary, TimeScale scale)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("gradient    time  read version  staleness");
+        foreach (var g in applied)
+        {
+            text.AppendLine(CultureInfo.InvariantCulture, $"{$"g[L{g.Learner},{g.Index}]",-10} {scale.Format(g.Ticks),5} {g.ReadVersion,13} {g.Staleness,10}");
+        }
+
+        text.AppendLine();
+        text.AppendLine("learner  gradients  mean staleness  max  histogram (staleness: count)");
+        foreach (var s in summary)
+        {
+            var histogram = string.Join(" ", s.Histogram.Select(h => $"{h.Key}:{h.Value}"));
+            text.AppendLine(CultureInfo.InvariantCulture, $"L{s.Learner,-7} {s.Gradients,9} {s.Mean,15:0.###} {s.Max,4}  {histogram}");
+        }
+
+        return text.ToString();
+    }
+}
