@@ -138,6 +138,27 @@ public sealed class GrpcTransportTests
     }
 
     [Fact]
+    public async Task A_cancelled_call_is_cancelled_and_its_push_is_never_applied()
+    {
+        await using var f = await ServerFixture.StartAsync(new CoreOptions { Shards = 1, LearningRate = 1, Policy = ConsistencyPolicy.Ssp(0) });
+        var fast = (await f.Client.RegisterAsync(new RegisterRequest { Name = "fast" })).LearnerId;
+        var slow = (await f.Client.RegisterAsync(new RegisterRequest { Name = "slow" })).LearnerId;
+        await f.Client.PushAsync(ServerFixture.Push(fast, 1, 0));
+        using var cancel = new CancellationTokenSource();
+        var held = f.Client.PushAsync(ServerFixture.Push(fast, 2, 1), cancellation: cancel.Token);
+        await Task.Delay(200);
+        cancel.Cancel();
+        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => held);
+        Assert.Equal(GrpcStatusCode.Cancelled, e.Status);
+
+        // The slow learner's push would have released the held one; the server dropped it with the call.
+        await f.Client.PushAsync(ServerFixture.Push(slow, 1, 0));
+        await Task.Delay(200);
+        Assert.Equal(2UL, f.Core.Version);
+        Assert.Equal(1UL, f.Core.Stats().Learners.Single(l => l.LearnerId == fast).LastSequence);
+    }
+
+    [Fact]
     public async Task Unknown_method_is_unimplemented_and_unknown_service_not_found()
     {
         await using var f = await ServerFixture.StartAsync();
