@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
 
 namespace PsTraining.Sim.Simulation;
@@ -14,15 +15,19 @@ internal static class StalenessCommand
         var until = new Option<string>("--until") { Description = "virtual time to run to; events at that instant are included", Required = true };
         var format = new Option<string>("--format") { Description = "jsonl (one object per applied gradient) or table", DefaultValueFactory = _ => "jsonl" };
         var policy = new Option<string>("--policy") { Description = "asp, ssp:S or bsp", DefaultValueFactory = _ => "asp" };
-        var staleness = new Command("staleness", "Simulate learners of constant speeds on a virtual clock and print the staleness of every applied gradient.")
+        var random = new Option<string?>("--random") { Description = "constant (default), exponential (mean = step time) or lognormal:SIGMA (median = step time)" };
+        var straggler = new Option<string[]>("--straggler") { Description = "LEARNER:EVERY:PAUSE, repeatable: every EVERY-th gradient of LEARNER takes PAUSE longer" };
+        var seed = new Option<long>("--seed") { Description = "seed of the random speed models" };
+        var staleness = new Command("staleness", "Simulate learners on a virtual clock and print the staleness of every applied gradient.")
         {
-            stepTimes, until, format, policy,
+            stepTimes, until, format, policy, random, straggler, seed,
         };
         staleness.SetAction(parse =>
         {
             try
             {
-                Console.Write(Run(parse.GetValue(stepTimes)!, parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!));
+                Console.Write(Run(parse.GetValue(stepTimes)!, parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!,
+                    parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed)));
                 return 0;
             }
             catch (ArgumentException e)
@@ -42,7 +47,8 @@ internal static class StalenessCommand
     }
 
     /// <summary>The whole output of <c>staleness</c>: the applied gradients, then the per-learner summary.</summary>
-    public static string Run(string stepTimes, string until, string format, string policy)
+    public static string Run(string stepTimes, string until, string format, string policy, string? random = null, IReadOnlyList<string>? stragglers = null,
+        long seed = 0)
     {
         if (format is not ("jsonl" or "table"))
         {
@@ -51,8 +57,10 @@ internal static class StalenessCommand
 
         var times = stepTimes.Split(',', StringSplitOptions.TrimEntries).Select(t => TimeScale.ParseTime(t, "--step-times")).ToList();
         var horizon = TimeScale.ParseTime(until, "--until");
-        var scale = TimeScale.For([.. times, horizon]);
-        var simulation = new StalenessSimulation(times.Select(scale.ToTicks).ToList(), ConsistencyPolicy.Parse(policy));
+        var speeds = SpeedModels.Build(times, random, stragglers ?? []);
+        var pauses = speeds.OfType<StragglerSpeed>().Select(s => s.Pause);
+        var scale = TimeScale.For([.. times, horizon, .. pauses], randomDraws: speeds.Any(s => s is LognormalSpeed or ExponentialSpeed || s is StragglerSpeed { Inner: not ConstantSpeed }));
+        var simulation = new StalenessSimulation(speeds, ConsistencyPolicy.Parse(policy), seed);
         var applied = simulation.Run(scale.ToTicks(horizon), scale);
         var summary = StalenessSummary.Of(applied, times.Count);
         return format == "jsonl" ? Jsonl(applied, summary, scale) : Table(applied, summary, scale);

@@ -1,9 +1,11 @@
+using PsTraining.Models.Data;
+using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
 
 namespace PsTraining.Sim.Simulation;
 
 /// <summary>
-/// The discrete-event engine in staleness-only mode: constant-speed learners drive the real parameter-server core
+/// The discrete-event engine in staleness-only mode: learners with speed models drive the real parameter-server core
 /// (an empty model, so no gradient math) on a virtual clock. A learner reads the weights, computes for its step time,
 /// pushes, and reads again at once; pushes and pulls take no time. Simultaneous events are ordered by time, then by
 /// ascending learner number. Under SSP a held push waits until another push lets it through; under BSP a learner
@@ -11,18 +13,27 @@ namespace PsTraining.Sim.Simulation;
 /// </summary>
 public sealed class StalenessSimulation
 {
-    private readonly long[] _stepTicks;
+    private readonly IReadOnlyList<SpeedModel> _speeds;
     private readonly ConsistencyPolicy _policy;
+    private readonly long _seed;
 
-    public StalenessSimulation(IReadOnlyList<long> stepTicks, ConsistencyPolicy policy)
+    /// <summary>Learner i (0-based here, i + 1 on the wire) follows <paramref name="speeds"/>[i]; random models draw from a generator seeded by (seed, i).</summary>
+    public StalenessSimulation(IReadOnlyList<SpeedModel> speeds, ConsistencyPolicy policy, long seed = 0)
     {
-        if (stepTicks.Count == 0 || stepTicks.Any(t => t <= 0))
+        if (speeds.Count == 0)
         {
-            throw new ArgumentException("every learner needs a step time > 0");
+            throw new ArgumentException("the simulation needs at least one learner");
         }
 
-        _stepTicks = [.. stepTicks];
+        _speeds = speeds;
         _policy = policy;
+        _seed = seed;
+    }
+
+    /// <summary>Constant step times, in units of the scale later given to <see cref="Run"/>.</summary>
+    public StalenessSimulation(IReadOnlyList<long> stepTimes, ConsistencyPolicy policy)
+        : this(stepTimes.Select(t => t > 0 ? (SpeedModel)new ConstantSpeed(t) : throw new ArgumentException("every learner needs a step time > 0")).ToList(), policy)
+    {
     }
 
     /// <summary>Runs until virtual time <paramref name="untilTicks"/> (events at that instant included); returns the gradients in the order applied.</summary>
@@ -31,7 +42,8 @@ public sealed class StalenessSimulation
         var clock = new VirtualClock(scale);
         var options = new CoreOptions { Shards = 1, LearningRate = 1, Policy = _policy, HeartbeatTimeout = TimeSpan.FromDays(365 * 1000) }; // learners never time out here
         using var core = new ParameterServerCore(new ParameterLayout([]), [], options, clock);
-        var n = _stepTicks.Length;
+        var n = _speeds.Count;
+        var randoms = Enumerable.Range(0, n).Select(i => new SeededRandom(_seed * 1_000_003 + i)).ToArray();
         var read = new ulong[n];
         var index = new int[n];
         var pending = new Task<PushResult>?[n];
@@ -41,7 +53,7 @@ public sealed class StalenessSimulation
         {
             core.Register($"L{i + 1}");
             read[i] = core.Pull((uint)(i + 1), []);
-            events.Enqueue(i, (_stepTicks[i], i));
+            events.Enqueue(i, (StepTicks(i, 1), i));
         }
 
         var applied = new List<AppliedGradient>();
@@ -101,7 +113,14 @@ public sealed class StalenessSimulation
         {
             applied.Add(new AppliedGradient(learner + 1, index[learner], clock.Ticks, read[learner], result.Staleness));
             read[learner] = core.Pull((uint)(learner + 1), []);
-            events.Enqueue(learner, (clock.Ticks + _stepTicks[learner], learner));
+            events.Enqueue(learner, (clock.Ticks + StepTicks(learner, index[learner] + 1), learner));
+        }
+
+        // Integer ticks: a constant learner's j-th completion lands exactly on j·T, however long the run.
+        long StepTicks(int learner, long gradient)
+        {
+            var ticks = scale.ToTicks(_speeds[learner].StepTime(gradient, randoms[learner]));
+            return ticks > 0 ? ticks : throw new ArgumentException($"learner {learner + 1}'s step time is below the time resolution of {scale.Format(1)}");
         }
     }
 }

@@ -9,10 +9,13 @@ namespace PsTraining.Sim.Simulation;
 /// </summary>
 public sealed record TimeScale(long TicksPerUnit)
 {
-    /// <summary>The scale that makes every one of <paramref name="times"/> a whole number of ticks (at most 9 decimals).</summary>
-    public static TimeScale For(IEnumerable<decimal> times)
+    /// <summary>
+    /// The scale that makes every one of <paramref name="times"/> a whole number of ticks (at most 9 decimals); with
+    /// <paramref name="randomDraws"/>, fine enough for the draws of random speed models too.
+    /// </summary>
+    public static TimeScale For(IEnumerable<decimal> times, bool randomDraws = false)
     {
-        var decimals = times.Select(Decimals).DefaultIfEmpty(0).Max();
+        var decimals = Math.Max(times.Select(Decimals).DefaultIfEmpty(0).Max(), randomDraws ? PsTraining.Models.Speed.SpeedModel.Decimals : 0);
         if (decimals > 9)
         {
             throw new ArgumentException("step times may have at most 9 decimal places");

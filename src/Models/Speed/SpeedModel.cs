@@ -1,0 +1,18 @@
+using PsTraining.Models.Data;
+
+namespace PsTraining.Models.Speed;
+
+/// <summary>
+/// How long a learner takes for its i-th gradient (1-based), in virtual time units for the simulator and seconds
+/// for a real learner: one definition serves both. Random models draw from the learner's own seeded generator,
+/// so a run is reproducible.
+/// </summary>
+public abstract record SpeedModel
+{
+    /// <summary>Random draws are rounded to this many decimals (a microsecond when the unit is a second).</summary>
+    public const int Decimals = 6;
+
+    public abstract decimal StepTime(long index, SeededRandom random);
+
+    protected static decimal Round(double value) => Math.Round((decimal)Math.Max(value, 1e-6), Decimals);
+}
