@@ -11,7 +11,8 @@ internal static class StalenessCommand
 {
     public static IEnumerable<Command> Create()
     {
-        var stepTimes = new Option<string>("--step-times") { Description = "each learner's time per gradient, comma-separated (learner 1 first)", Required = true };
+        var stepTimes = new Option<string?>("--step-times") { Description = "each learner's time per gradient, comma-separated (learner 1 first)" };
+        var speeds = new Option<string?>("--speeds") { Description = "relative speeds instead of step times: learner i's step time is 1 / speed_i (e.g. 2.5,1)" };
         var until = new Option<string>("--until") { Description = "virtual time to run to; events at that instant are included", Required = true };
         var format = new Option<string>("--format") { Description = "jsonl (one object per applied gradient) or table", DefaultValueFactory = _ => "jsonl" };
         var policy = new Option<string>("--policy") { Description = "asp, ssp:S or bsp", DefaultValueFactory = _ => "asp" };
@@ -20,13 +21,13 @@ internal static class StalenessCommand
         var seed = new Option<long>("--seed") { Description = "seed of the random speed models" };
         var staleness = new Command("staleness", "Simulate learners on a virtual clock and print the staleness of every applied gradient.")
         {
-            stepTimes, until, format, policy, random, straggler, seed,
+            stepTimes, speeds, until, format, policy, random, straggler, seed,
         };
         staleness.SetAction(parse =>
         {
             try
             {
-                Console.Write(Run(parse.GetValue(stepTimes)!, parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!,
+                Console.Write(Run(StepTimes(parse.GetValue(stepTimes), parse.GetValue(speeds)), parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!,
                     parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed)));
                 return 0;
             }
@@ -64,6 +65,29 @@ internal static class StalenessCommand
         var applied = simulation.Run(scale.ToTicks(horizon), scale);
         var summary = StalenessSummary.Of(applied, times.Count);
         return format == "jsonl" ? Jsonl(applied, summary, scale) : Table(applied, summary, scale);
+    }
+
+    /// <summary>Step times from --step-times, or from --speeds as 1 / speed (which must come out exact, e.g. 2.5 → 0.4).</summary>
+    public static string StepTimes(string? stepTimes, string? speeds)
+    {
+        if ((stepTimes is null) == (speeds is null))
+        {
+            throw new ArgumentException("give either --step-times or --speeds");
+        }
+
+        if (stepTimes is not null)
+        {
+            return stepTimes;
+        }
+
+        return string.Join(",", speeds!.Split(',', StringSplitOptions.TrimEntries).Select(text =>
+        {
+            var speed = TimeScale.ParseTime(text, "--speeds");
+            var step = 1 / speed;
+            return step * speed == 1 && decimal.Round(step, 9) == step
+                ? step.ToString(CultureInfo.InvariantCulture)
+                : throw new ArgumentException($"--speeds: 1 / {text} has no exact decimal step time; give --step-times instead");
+        }));
     }
 
     public static string Example()

@@ -60,6 +60,17 @@ public sealed class SpeedModelTests
     }
 
     [Fact]
+    public void Relative_speeds_of_2_5_and_1_give_the_textbook_staleness_on_a_scaled_clock()
+    {
+        Assert.Equal("0.4,1", StalenessCommand.StepTimes(null, "2.5,1"));
+        var byTime = Lines(StalenessCommand.Run(StalenessCommand.StepTimes(null, "2.5,1"), "2", "jsonl", "asp")).Select(e => e.GetProperty("staleness").GetUInt64());
+        var byStep = Lines(StalenessCommand.Run("1,2.5", "5", "jsonl", "asp")).Select(e => e.GetProperty("staleness").GetUInt64());
+        Assert.Equal(byStep, byTime);
+        Assert.Contains("no exact decimal step time", Assert.Throws<ArgumentException>(() => StalenessCommand.StepTimes(null, "3,1")).Message);
+        Assert.Contains("either --step-times or --speeds", Assert.Throws<ArgumentException>(() => StalenessCommand.StepTimes("1", "1")).Message);
+    }
+
+    [Fact]
     public void Bad_speed_options_are_named()
     {
         Assert.Contains("--random", Assert.Throws<ArgumentException>(() => SpeedModels.Build([1m], "gamma", [])).Message);
