@@ -44,7 +44,28 @@ internal static class StalenessCommand
             Console.Write(Example());
             return 0;
         });
-        return [staleness, example];
+        var scenarioFile = new Option<string>("--scenario") { Description = "scenario file (JSON or YAML)", Required = true };
+        var output = new Option<string?>("--out") { Description = "run directory (default runs/NAME-TIMESTAMP)" };
+        var run = new Command("run", "Run a scenario file and write a run directory: scenario.json, applied.jsonl (one line per gradient), summary.json.")
+        {
+            scenarioFile, output,
+        };
+        run.SetAction(parse =>
+        {
+            try
+            {
+                var scenario = Scenario.Load(parse.GetValue(scenarioFile)!);
+                var dir = parse.GetValue(output) ?? Path.Combine("runs", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
+                Console.Write(RunScenario(scenario, dir));
+                return 0;
+            }
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+        });
+        return [staleness, example, run];
     }
 
     /// <summary>The whole output of <c>staleness</c>: the applied gradients, then the per-learner summary.</summary>
@@ -90,6 +111,25 @@ internal static class StalenessCommand
         }));
     }
 
+    /// <summary>Runs <paramref name="scenario"/> and writes its run directory; returns the per-learner table.</summary>
+    public static string RunScenario(Scenario scenario, string directory)
+    {
+        var speeds = scenario.BuildSpeeds();
+        var constants = scenario.Learners.SelectMany(g => new[] { g.StepTime, g.StragglerPause }).Append(scenario.Until);
+        var scale = TimeScale.For(constants, randomDraws: scenario.Learners.Any(g => g.Random is not (null or "" or "constant")));
+        var applied = new StalenessSimulation(speeds, ConsistencyPolicy.Parse(scenario.Policy), scenario.Seed).Run(scale.ToTicks(scenario.Until), scale);
+        var summary = StalenessSummary.Of(applied, speeds.Count);
+
+        Directory.CreateDirectory(directory);
+        File.WriteAllText(Path.Combine(directory, "scenario.json"),
+            System.Text.Json.JsonSerializer.Serialize(scenario, new System.Text.Json.JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.CamelCase }));
+        var lines = Jsonl(applied, [], scale);
+        File.WriteAllText(Path.Combine(directory, "applied.jsonl"), lines);
+        File.WriteAllText(Path.Combine(directory, "summary.json"), "[\n" + string.Join(",\n", Jsonl([], summary, scale).Split('\n', StringSplitOptions.RemoveEmptyEntries)) + "\n]\n");
+        return $"{applied.Count} gradients applied by {speeds.Count} learners in {scenario.Until} time units ({scenario.Policy}); written to {directory}\n\n"
+               + Table([], summary, scale);
+    }
+
     public static string Example()
     {
         var text = new StringBuilder();
@@ -126,13 +166,17 @@ internal static class StalenessCommand
     private static string Table(IReadOnlyList<AppliedGradient> applied, IReadOnlyList<StalenessSummary> summary, TimeScale scale)
     {
         var text = new StringBuilder();
-        text.AppendLine("gradient    time  read version  staleness");
-        foreach (var g in applied)
+        if (applied.Count > 0)
         {
-            text.AppendLine(CultureInfo.InvariantCulture, $"{$"g[L{g.Learner},{g.Index}]",-10} {scale.Format(g.Ticks),5} {g.ReadVersion,13} {g.Staleness,10}");
+            text.AppendLine("gradient    time  read version  staleness");
+            foreach (var g in applied)
+            {
+                text.AppendLine(CultureInfo.InvariantCulture, $"{$"g[L{g.Learner},{g.Index}]",-10} {scale.Format(g.Ticks),5} {g.ReadVersion,13} {g.Staleness,10}");
+            }
+
+            text.AppendLine();
         }
 
-        text.AppendLine();
         text.AppendLine("learner  gradients  mean staleness  max  histogram (staleness: count)");
         foreach (var s in summary)
         {
