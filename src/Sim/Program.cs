@@ -36,6 +36,8 @@ public static class Program
         {
             root.Subcommands.Add(command);
         }
+
+        root.Subcommands.Add(HybridCommand.Create());
         return root;
     }
 }

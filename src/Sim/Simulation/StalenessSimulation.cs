@@ -16,9 +16,16 @@ public sealed class StalenessSimulation
     private readonly IReadOnlyList<SpeedModel> _speeds;
     private readonly ConsistencyPolicy _policy;
     private readonly long _seed;
+    private readonly IGradientSource? _gradients;
+    private readonly CoreOptions? _coreOptions;
 
-    /// <summary>Learner i (0-based here, i + 1 on the wire) follows <paramref name="speeds"/>[i]; random models draw from a generator seeded by (seed, i).</summary>
-    public StalenessSimulation(IReadOnlyList<SpeedModel> speeds, ConsistencyPolicy policy, long seed = 0)
+    /// <summary>
+    /// Learner i (0-based here, i + 1 on the wire) follows <paramref name="speeds"/>[i]; random models draw from a generator
+    /// seeded by (seed, i). With <paramref name="gradients"/> (hybrid mode) each push carries a real gradient computed on the
+    /// weights that learner read, and the core applies it with <paramref name="coreOptions"/> (learning rate, optimiser, ...).
+    /// </summary>
+    public StalenessSimulation(IReadOnlyList<SpeedModel> speeds, ConsistencyPolicy policy, long seed = 0, IGradientSource? gradients = null,
+        CoreOptions? coreOptions = null)
     {
         if (speeds.Count == 0)
         {
@@ -28,7 +35,12 @@ public sealed class StalenessSimulation
         _speeds = speeds;
         _policy = policy;
         _seed = seed;
+        _gradients = gradients;
+        _coreOptions = coreOptions;
     }
+
+    /// <summary>Called after every applied gradient, with the core (for evaluation in the hybrid mode).</summary>
+    public Action<AppliedGradient, float, ParameterServerCore>? OnApplied { get; init; }
 
     /// <summary>Constant step times, in units of the scale later given to <see cref="Run"/>.</summary>
     public StalenessSimulation(IReadOnlyList<long> stepTimes, ConsistencyPolicy policy)
@@ -40,9 +52,14 @@ public sealed class StalenessSimulation
     public List<AppliedGradient> Run(long untilTicks, TimeScale scale)
     {
         var clock = new VirtualClock(scale);
-        var options = new CoreOptions { Shards = 1, LearningRate = 1, Policy = _policy, HeartbeatTimeout = TimeSpan.FromDays(365 * 1000) }; // learners never time out here
-        using var core = new ParameterServerCore(new ParameterLayout([]), [], options, clock);
+        // Learners never time out on the virtual clock.
+        var options = (_coreOptions ?? new CoreOptions { Shards = 1, LearningRate = 1 }) with { Policy = _policy, HeartbeatTimeout = TimeSpan.FromDays(365 * 1000) };
+        var layout = _gradients?.Layout ?? new ParameterLayout([]);
+        using var core = new ParameterServerCore(layout, _gradients?.InitialWeights ?? [], options, clock);
         var n = _speeds.Count;
+        var snapshots = Enumerable.Range(0, n).Select(_ => new float[layout.TotalLength]).ToArray();
+        var gradients = Enumerable.Range(0, n).Select(_ => new float[layout.TotalLength]).ToArray();
+        var losses = new float[n];
         var randoms = Enumerable.Range(0, n).Select(i => new SeededRandom(_seed * 1_000_003 + i)).ToArray();
         var read = new ulong[n];
         var index = new int[n];
@@ -52,7 +69,7 @@ public sealed class StalenessSimulation
         for (var i = 0; i < n; i++)
         {
             core.Register($"L{i + 1}");
-            read[i] = core.Pull((uint)(i + 1), []);
+            read[i] = core.Pull((uint)(i + 1), snapshots[i]);
             events.Enqueue(i, (StepTicks(i, 1), i));
         }
 
@@ -61,6 +78,12 @@ public sealed class StalenessSimulation
         {
             clock.AdvanceTo(at.Ticks);
             index[learner]++;
+            if (_gradients is not null)
+            {
+                // The gradient of the weights this learner read; computed once, even if the policy holds the push back.
+                losses[learner] = _gradients.Compute(learner, index[learner], snapshots[learner], gradients[learner]);
+            }
+
             Offer(learner);
 
             // A push may have released others: held SSP pushes and the learners of a completed BSP round go on now, in learner order.
@@ -90,7 +113,7 @@ public sealed class StalenessSimulation
 
         bool Offer(int learner)
         {
-            var outcome = core.TryPush(new PushInput((uint)(learner + 1), (ulong)index[learner], read[learner], ReadOnlyMemory<float>.Empty));
+            var outcome = core.TryPush(new PushInput((uint)(learner + 1), (ulong)index[learner], read[learner], gradients[learner], losses[learner]));
             if (outcome.Result is { } result)
             {
                 held.Remove(learner);
@@ -111,8 +134,10 @@ public sealed class StalenessSimulation
 
         void Applied(int learner, PushResult result)
         {
-            applied.Add(new AppliedGradient(learner + 1, index[learner], clock.Ticks, read[learner], result.Staleness));
-            read[learner] = core.Pull((uint)(learner + 1), []);
+            var gradient = new AppliedGradient(learner + 1, index[learner], clock.Ticks, read[learner], result.Staleness);
+            applied.Add(gradient);
+            OnApplied?.Invoke(gradient, losses[learner], core);
+            read[learner] = core.Pull((uint)(learner + 1), snapshots[learner]);
             events.Enqueue(learner, (clock.Ticks + StepTicks(learner, index[learner] + 1), learner));
         }
 

@@ -1,0 +1,90 @@
+using PsTraining.Models.Data;
+using PsTraining.Models.Zoo;
+using PsTraining.ParameterServer.Core;
+using PsTraining.Torch;
+using PsTraining.Torch.Modules;
+using static PsTraining.Torch.torch.nn;
+
+namespace PsTraining.Sim.Simulation;
+
+/// <summary>
+/// Real gradients for the hybrid simulator: one libtorch model evaluates every learner's minibatch on the weights that
+/// learner read (loaded into it before each gradient), on the learner's own shard of Fashion-MNIST (learner k of n takes
+/// the positions p ≡ k mod n of a seeded permutation) in consecutive minibatches. Models with buffers (batch-norm
+/// statistics) are refused: the server exchanges parameters only.
+/// </summary>
+public sealed class FashionMnistGradients : IGradientSource, IDisposable
+{
+    private readonly Module _model;
+    private readonly IReadOnlyList<Tensor> _parameters;
+    private readonly ImageDataset _train;
+    private readonly int[][] _shards;
+    private readonly int _batchSize;
+
+    public FashionMnistGradients(string model, int learners, int batchSize, long seed, ImageDataset train)
+    {
+        torch.manual_seed(seed);
+        _model = ModelRegistry.Create(model);
+        if (_model.named_buffers().Any())
+        {
+            _model.Dispose();
+            throw new ArgumentException($"model '{model}' keeps buffers (batch-norm statistics) that the parameter server does not exchange; the hybrid mode takes lenet5");
+        }
+
+        var named = _model.named_parameters().ToList();
+        _parameters = named.Select(p => (Tensor)p.parameter).ToList();
+        Layout = new ParameterLayout(named.Select(p => (p.name, p.parameter.shape)));
+        InitialWeights = new float[Layout.TotalLength];
+        FlatBuffer.GatherValues(_parameters, InitialWeights);
+        _train = train;
+        _batchSize = batchSize;
+        var order = DeterministicShuffle.Permutation(train.Count, seed);
+        _shards = Enumerable.Range(0, learners).Select(k => DeterministicShuffle.Shard(order, k, learners)).ToArray();
+        if (_shards.Any(s => s.Length < batchSize))
+        {
+            throw new ArgumentException($"{learners} learners leave fewer than {batchSize} training samples per shard");
+        }
+    }
+
+    public ParameterLayout Layout { get; }
+
+    public float[] InitialWeights { get; }
+
+    public float Compute(int learner, long index, ReadOnlySpan<float> weights, Span<float> gradient)
+    {
+        using var scope = torch.NewDisposeScope();
+        FlatBuffer.ScatterValues(_parameters, weights);
+        _model.zero_grad();
+        var shard = _shards[learner];
+        var batches = shard.Length / _batchSize;
+        var (images, labels) = _train.Batch(shard.AsSpan((int)((index - 1) % batches) * _batchSize, _batchSize));
+        scope.Include(images, labels);
+        var loss = functional.cross_entropy(_model.call(images), labels);
+        loss.backward();
+        FlatBuffer.GatherGradients(_parameters, gradient);
+        return (float)loss.item();
+    }
+
+    /// <summary>Test loss and accuracy of <paramref name="weights"/> on <paramref name="test"/>.</summary>
+    public (double Loss, double Accuracy) Evaluate(ReadOnlySpan<float> weights, ImageDataset test)
+    {
+        FlatBuffer.ScatterValues(_parameters, weights);
+        _model.eval();
+        using var noGrad = torch.no_grad();
+        double lossSum = 0;
+        long correct = 0;
+        foreach (var (images, labels) in test.Batches(1000))
+        {
+            using var scope = torch.NewDisposeScope();
+            scope.Include(images, labels);
+            var logits = _model.call(images);
+            lossSum += functional.cross_entropy(logits, labels, reduction: Reduction.Sum).item();
+            correct += (long)logits.argmax(1).eq(labels).sum().item();
+        }
+
+        _model.train();
+        return (lossSum / test.Count, (double)correct / test.Count);
+    }
+
+    public void Dispose() => _model.Dispose();
+}

@@ -1,0 +1,14 @@
+using PsTraining.ParameterServer.Core;
+
+namespace PsTraining.Sim.Simulation;
+
+/// <summary>Real gradients for the hybrid mode: the model's layout and initial weights, and one learner's gradient on the weights it read.</summary>
+public interface IGradientSource
+{
+    public ParameterLayout Layout { get; }
+
+    public float[] InitialWeights { get; }
+
+    /// <summary>Learner <paramref name="learner"/>'s <paramref name="index"/>-th gradient, computed on <paramref name="weights"/> (its snapshot); returns the minibatch loss.</summary>
+    public float Compute(int learner, long index, ReadOnlySpan<float> weights, Span<float> gradient);
+}
