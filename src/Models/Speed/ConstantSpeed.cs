@@ -5,5 +5,5 @@ namespace PsTraining.Models.Speed;
 /// <summary>Every gradient takes exactly <paramref name="Step"/>.</summary>
 public sealed record ConstantSpeed(decimal Step) : SpeedModel
 {
-    public override decimal StepTime(long index, SeededRandom random) => Step;
+    public override decimal StepTime(long index, decimal start, SeededRandom random) => Step;
 }

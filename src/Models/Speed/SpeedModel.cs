@@ -12,7 +12,8 @@ public abstract record SpeedModel
     /// <summary>Random draws are rounded to this many decimals (a microsecond when the unit is a second).</summary>
     public const int Decimals = 6;
 
-    public abstract decimal StepTime(long index, SeededRandom random);
+    /// <summary>The time the <paramref name="index"/>-th gradient takes when it starts at <paramref name="start"/>.</summary>
+    public abstract decimal StepTime(long index, decimal start, SeededRandom random);
 
     protected static decimal Round(double value) => Math.Round((decimal)Math.Max(value, 1e-6), Decimals);
 }

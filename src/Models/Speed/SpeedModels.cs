@@ -8,8 +8,10 @@ public static class SpeedModels
     /// <summary>
     /// <paramref name="stepTimes"/>: each learner's (median, mean) step time. <paramref name="random"/>: null (constant),
     /// <c>lognormal:SIGMA</c> or <c>exponential</c>. <paramref name="stragglers"/>: <c>LEARNER:EVERY:PAUSE</c> items (learner 1-based).
+    /// <paramref name="slowPeriods"/>: <c>LEARNER:FROM:TO:FACTOR</c> items.
     /// </summary>
-    public static IReadOnlyList<SpeedModel> Build(IReadOnlyList<decimal> stepTimes, string? random, IEnumerable<string> stragglers)
+    public static IReadOnlyList<SpeedModel> Build(IReadOnlyList<decimal> stepTimes, string? random, IEnumerable<string> stragglers,
+        IEnumerable<string>? slowPeriods = null)
     {
         var models = stepTimes.Select(t => random switch
         {
@@ -32,6 +34,21 @@ public static class SpeedModels
             }
 
             models[learner - 1] = new StragglerSpeed(models[learner - 1], every, pause);
+        }
+
+        foreach (var spec in slowPeriods ?? [])
+        {
+            var parts = spec.Split(':');
+            if (parts.Length != 4
+                || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var learner) || learner < 1 || learner > models.Length
+                || !decimal.TryParse(parts[1], NumberStyles.Number, CultureInfo.InvariantCulture, out var from) || from < 0
+                || !decimal.TryParse(parts[2], NumberStyles.Number, CultureInfo.InvariantCulture, out var to) || to <= from
+                || !decimal.TryParse(parts[3], NumberStyles.Number, CultureInfo.InvariantCulture, out var factor) || factor <= 0)
+            {
+                throw new ArgumentException($"--slow must be LEARNER:FROM:TO:FACTOR with LEARNER in 1..{models.Length}, 0 <= FROM < TO, FACTOR > 0; not '{spec}'");
+            }
+
+            models[learner - 1] = new SlowPeriodSpeed(models[learner - 1], from, to, factor);
         }
 
         return models;

@@ -18,17 +18,18 @@ internal static class StalenessCommand
         var policy = new Option<string>("--policy") { Description = "asp, ssp:S or bsp", DefaultValueFactory = _ => "asp" };
         var random = new Option<string?>("--random") { Description = "constant (default), exponential (mean = step time) or lognormal:SIGMA (median = step time)" };
         var straggler = new Option<string[]>("--straggler") { Description = "LEARNER:EVERY:PAUSE, repeatable: every EVERY-th gradient of LEARNER takes PAUSE longer" };
+        var slow = new Option<string[]>("--slow") { Description = "LEARNER:FROM:TO:FACTOR, repeatable: gradients LEARNER starts in [FROM, TO) take FACTOR times as long" };
         var seed = new Option<long>("--seed") { Description = "seed of the random speed models" };
         var staleness = new Command("staleness", "Simulate learners on a virtual clock and print the staleness of every applied gradient.")
         {
-            stepTimes, speeds, until, format, policy, random, straggler, seed,
+            stepTimes, speeds, until, format, policy, random, straggler, slow, seed,
         };
         staleness.SetAction(parse =>
         {
             try
             {
                 Console.Write(Run(StepTimes(parse.GetValue(stepTimes), parse.GetValue(speeds)), parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!,
-                    parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed)));
+                    parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed), parse.GetValue(slow) ?? []));
                 return 0;
             }
             catch (ArgumentException e)
@@ -70,7 +71,7 @@ internal static class StalenessCommand
 
     /// <summary>The whole output of <c>staleness</c>: the applied gradients, then the per-learner summary.</summary>
     public static string Run(string stepTimes, string until, string format, string policy, string? random = null, IReadOnlyList<string>? stragglers = null,
-        long seed = 0)
+        long seed = 0, IReadOnlyList<string>? slowPeriods = null)
     {
         if (format is not ("jsonl" or "table"))
         {
@@ -79,9 +80,9 @@ internal static class StalenessCommand
 
         var times = stepTimes.Split(',', StringSplitOptions.TrimEntries).Select(t => TimeScale.ParseTime(t, "--step-times")).ToList();
         var horizon = TimeScale.ParseTime(until, "--until");
-        var speeds = SpeedModels.Build(times, random, stragglers ?? []);
+        var speeds = SpeedModels.Build(times, random, stragglers ?? [], slowPeriods);
         var pauses = speeds.OfType<StragglerSpeed>().Select(s => s.Pause);
-        var scale = TimeScale.For([.. times, horizon, .. pauses], randomDraws: speeds.Any(s => s is LognormalSpeed or ExponentialSpeed || s is StragglerSpeed { Inner: not ConstantSpeed }));
+        var scale = TimeScale.For([.. times, horizon, .. pauses], randomDraws: speeds.Any(s => s is not (ConstantSpeed or StragglerSpeed { Inner: ConstantSpeed })));
         var simulation = new StalenessSimulation(speeds, ConsistencyPolicy.Parse(policy), seed);
         var applied = simulation.Run(scale.ToTicks(horizon), scale);
         var summary = StalenessSummary.Of(applied, times.Count);

@@ -144,7 +144,7 @@ public sealed class StalenessSimulation
         // Integer ticks: a constant learner's j-th completion lands exactly on j·T, however long the run.
         long StepTicks(int learner, long gradient)
         {
-            var ticks = scale.ToTicks(_speeds[learner].StepTime(gradient, randoms[learner]));
+            var ticks = scale.ToTicks(_speeds[learner].StepTime(gradient, scale.ToTime(clock.Ticks), randoms[learner]));
             return ticks > 0 ? ticks : throw new ArgumentException($"learner {learner + 1}'s step time is below the time resolution of {scale.Format(1)}");
         }
     }

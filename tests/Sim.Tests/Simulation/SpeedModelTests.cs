@@ -18,11 +18,21 @@ public sealed class SpeedModelTests
     }
 
     [Fact]
+    public void A_slow_period_stretches_the_gradients_that_start_inside_it()
+    {
+        var output = StalenessCommand.Run("1,1", "8", "jsonl", "asp", slowPeriods: ["2:2:5:3"]);
+        var times = Lines(output).Where(e => e.GetProperty("learner").GetInt32() == 2).Select(e => e.GetProperty("time").GetDecimal()).ToList();
+        // Learner 2 starts its 2nd gradient at t = 2, inside [2, 5): it takes 3; the next starts at 5, outside again.
+        Assert.Equal([1m, 2m, 5m, 6m, 7m, 8m], times);
+        Assert.Contains("--slow", Assert.Throws<ArgumentException>(() => SpeedModels.Build([1m], null, [], ["1:5:2:3"])).Message);
+    }
+
+    [Fact]
     public void Exponential_step_times_have_the_requested_mean()
     {
         var random = new SeededRandom(5);
         var model = new ExponentialSpeed(2.5m);
-        var mean = Enumerable.Range(1, 200_000).Average(i => (double)model.StepTime(i, random));
+        var mean = Enumerable.Range(1, 200_000).Average(i => (double)model.StepTime(i, 0, random));
         Assert.InRange(mean, 2.5 * 0.99, 2.5 * 1.01);
     }
 
@@ -31,7 +41,7 @@ public sealed class SpeedModelTests
     {
         var random = new SeededRandom(6);
         var model = new LognormalSpeed(1.5m, 0.4);
-        var draws = Enumerable.Range(1, 100_001).Select(i => (double)model.StepTime(i, random)).Order().ToList();
+        var draws = Enumerable.Range(1, 100_001).Select(i => (double)model.StepTime(i, 0, random)).Order().ToList();
         Assert.InRange(draws[draws.Count / 2], 1.5 * 0.99, 1.5 * 1.01);
     }
 
