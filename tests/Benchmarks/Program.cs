@@ -2,13 +2,15 @@ namespace PsTraining.Benchmarks;
 
 /// <summary>
 /// <c>dotnet run --project tests/Benchmarks -c Release -- [step] [options]</c>: the training step against python3-torch (default);
-/// <c>-- transport [options]</c>: push+pull round trips against a plain Python grpcio server.
+/// <c>-- transport [options]</c>: push+pull round trips against a plain Python grpcio server;
+/// <c>-- simulate [options]</c>: events per second of the simulator in staleness-only mode.
 /// </summary>
 public static class Program
 {
     public static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
     {
         "transport" => await TransportBenchmark.RunAsync(args[1..]),
+        "simulate" => SimulatorBenchmark.Run(args[1..]),
         "step" => StepBenchmark.Run(args[1..]),
         _ => StepBenchmark.Run(args),
     };
