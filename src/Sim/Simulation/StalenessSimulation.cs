@@ -51,6 +51,14 @@ public sealed class StalenessSimulation
     /// <summary>Runs until virtual time <paramref name="untilTicks"/> (events at that instant included); returns the gradients in the order applied.</summary>
     public List<AppliedGradient> Run(long untilTicks, TimeScale scale)
     {
+        var applied = new List<AppliedGradient>();
+        Run(untilTicks, scale, applied.Add);
+        return applied;
+    }
+
+    /// <summary>Runs and hands each applied gradient to <paramref name="sink"/> as it happens, so that memory does not grow with the run's length.</summary>
+    public void Run(long untilTicks, TimeScale scale, Action<AppliedGradient> sink)
+    {
         var clock = new VirtualClock(scale);
         // Learners never time out on the virtual clock.
         var options = (_coreOptions ?? new CoreOptions { Shards = 1, LearningRate = 1 }) with { Policy = _policy, HeartbeatTimeout = TimeSpan.FromDays(365 * 1000) };
@@ -74,7 +82,6 @@ public sealed class StalenessSimulation
             events.Enqueue(i, (StepTicks(i, 1), i));
         }
 
-        var applied = new List<AppliedGradient>();
         while (events.TryDequeue(out var learner, out var at) && at.Ticks <= untilTicks)
         {
             clock.AdvanceTo(at.Ticks);
@@ -116,8 +123,6 @@ public sealed class StalenessSimulation
             while (progressed);
         }
 
-        return applied;
-
         bool Offer(int learner)
         {
             var outcome = core.TryPush(new PushInput((uint)(learner + 1), (ulong)index[learner], read[learner], gradients[learner], losses[learner]));
@@ -143,7 +148,7 @@ public sealed class StalenessSimulation
         void Applied(int learner, PushResult result)
         {
             var gradient = new AppliedGradient(learner + 1, index[learner], clock.Ticks, read[learner], result.Staleness);
-            applied.Add(gradient);
+            sink(gradient);
             OnApplied?.Invoke(gradient, losses[learner], core);
             read[learner] = core.Pull((uint)(learner + 1), snapshots[learner]);
             events.Enqueue(learner, (clock.Ticks + StepTicks(learner, index[learner] + 1), learner));
