@@ -69,21 +69,7 @@ public sealed class FashionMnistGradients : IGradientSource, IDisposable
     public (double Loss, double Accuracy) Evaluate(ReadOnlySpan<float> weights, ImageDataset test)
     {
         FlatBuffer.ScatterValues(_parameters, weights);
-        _model.eval();
-        using var noGrad = torch.no_grad();
-        double lossSum = 0;
-        long correct = 0;
-        foreach (var (images, labels) in test.Batches(1000))
-        {
-            using var scope = torch.NewDisposeScope();
-            scope.Include(images, labels);
-            var logits = _model.call(images);
-            lossSum += functional.cross_entropy(logits, labels, reduction: Reduction.Sum).item();
-            correct += (long)logits.argmax(1).eq(labels).sum().item();
-        }
-
-        _model.train();
-        return (lossSum / test.Count, (double)correct / test.Count);
+        return ClassifierEvaluation.Evaluate(_model, test);
     }
 
     public void Dispose() => _model.Dispose();

@@ -63,24 +63,7 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>Mean cross-entropy and accuracy over the whole test set, in evaluation mode.</summary>
-    public (double Loss, double Accuracy) Evaluate()
-    {
-        _model.eval();
-        using var noGrad = torch.no_grad();
-        double lossSum = 0;
-        long correct = 0;
-        foreach (var (images, labels) in _test.Batches(1000))
-        {
-            using var scope = torch.NewDisposeScope();
-            scope.Include(images, labels);
-            var target = labels.to(Device);
-            var logits = _model.call(images.to(Device));
-            lossSum += functional.cross_entropy(logits, target, reduction: Reduction.Sum).item();
-            correct += (long)logits.argmax(1).eq(target).sum().item();
-        }
-
-        return (lossSum / _test.Count, (double)correct / _test.Count);
-    }
+    public (double Loss, double Accuracy) Evaluate() => ClassifierEvaluation.Evaluate(_model, _test, Device);
 
     public void Dispose()
     {
