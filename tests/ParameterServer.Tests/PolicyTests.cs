@@ -97,7 +97,7 @@ public sealed class PolicyTests
         Assert.Same(first.Pending, retried.Pending);
 
         var last = core.TryPush(new PushInput(ids[2], 1, 0, Gradient(6)));
-        Assert.Equal(1UL, last.Result!.Version);
+        Assert.Equal(1UL, last.Result!.Value.Version);
         Assert.Equal(1UL, (await first.Pending!).Version);
         Assert.Equal(0UL, (await second.Pending!).Staleness);
         var after = Weights(core);

@@ -36,9 +36,10 @@ public sealed partial class ParameterServerCore
             float lr;
             ulong staleness;
             float[]? backup;
+            LearnerState learner;
             lock (_gate)
             {
-                var learner = Known(input.LearnerId);
+                learner = Known(input.LearnerId);
                 if (Admit(learner, input) is { } early)
                 {
                     return early;
@@ -61,7 +62,7 @@ public sealed partial class ParameterServerCore
             lock (_gate)
             {
                 var result = new PushResult((ulong)ticket, staleness, false, lr);
-                Finish(_learners[input.LearnerId], input.Sequence, input.Loss, result);
+                Finish(learner, input.Sequence, input.Loss, result);
                 SignalChange();
                 return PushOutcome.Done(result);
             }
@@ -195,35 +196,27 @@ public sealed partial class ParameterServerCore
         for (var k = 0; k < _shards.Length; k++)
         {
             var shard = _shards[k];
-            lock (shard)
+            shard.WaitTurn(ticket);
+            var w = _weights.AsSpan(shard.Start, shard.Length);
+            var g = gradient.Slice(shard.Start, shard.Length);
+            if (backup is not null)
             {
-                while (shard.Applied != ticket - 1)
-                {
-                    Monitor.Wait(shard);
-                }
-
-                var w = _weights.AsSpan(shard.Start, shard.Length);
-                var g = gradient.Slice(shard.Start, shard.Length);
-                if (backup is not null)
-                {
-                    // DC-ASGD: g + λ·g⊙g⊙(w − w_read).
-                    var c = shard.CompensatedScratch.AsSpan();
-                    TensorPrimitives.Subtract(w, backup.AsSpan(shard.Start, shard.Length), c);
-                    TensorPrimitives.Multiply(c, g, c);
-                    TensorPrimitives.Multiply(c, g, c);
-                    TensorPrimitives.MultiplyAdd(c, lambda, g, c);
-                    g = c;
-                }
-
-                _optimizer.Apply(w, g, shard.Scratch, shard.Start, lr, ticket);
-                shard.Applied = ticket;
-                if (k == _shards.Length - 1)
-                {
-                    Volatile.Write(ref _version, ticket);
-                }
-
-                Monitor.PulseAll(shard);
+                // DC-ASGD: g + λ·g⊙g⊙(w − w_read).
+                var c = shard.CompensatedScratch.AsSpan();
+                TensorPrimitives.Subtract(w, backup.AsSpan(shard.Start, shard.Length), c);
+                TensorPrimitives.Multiply(c, g, c);
+                TensorPrimitives.Multiply(c, g, c);
+                TensorPrimitives.MultiplyAdd(c, lambda, g, c);
+                g = c;
             }
+
+            _optimizer.Apply(w, g, shard.Scratch, shard.Start, lr, ticket);
+            if (k == _shards.Length - 1)
+            {
+                Volatile.Write(ref _version, ticket);
+            }
+
+            shard.EndTurn(ticket);
         }
     }
 

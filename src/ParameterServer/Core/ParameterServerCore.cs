@@ -15,14 +15,14 @@ namespace PsTraining.ParameterServer.Core;
 /// </summary>
 public sealed partial class ParameterServerCore : IDisposable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly ReaderWriterLockSlim _snapshotLock = new(LockRecursionPolicy.NoRecursion);
     private readonly Dictionary<uint, LearnerState> _learners = [];
     private readonly float[] _weights;
     private readonly Shard[] _shards;
     private readonly ServerOptimizer _optimizer;
     private readonly TimeProvider _time;
-    private TaskCompletionSource _changed = NewSignal();
+    private TaskCompletionSource? _changed; // made only when someone waits, so that a push nobody waits on allocates nothing
     private uint _nextLearnerId = 1;
     private long _issued;
     private long _version;
@@ -61,7 +61,17 @@ public sealed partial class ParameterServerCore : IDisposable
     public int ShardCount => _shards.Length;
 
     /// <summary>Completes at the next change of state (a push applied, a learner joining, leaving or heard from).</summary>
-    public Task WaitForChangeAsync() => Volatile.Read(ref _changed).Task;
+    public Task WaitForChangeAsync()
+    {
+        var signal = Volatile.Read(ref _changed);
+        if (signal is null)
+        {
+            var fresh = NewSignal();
+            signal = Interlocked.CompareExchange(ref _changed, fresh, null) ?? fresh;
+        }
+
+        return signal.Task;
+    }
 
     // ---- learners ---------------------------------------------------------------------------
 
@@ -203,8 +213,17 @@ public sealed partial class ParameterServerCore : IDisposable
         learner.LastSeen = now;
     }
 
+    /// <summary>
+    /// The slowest live clock, where a (re)joining learner starts so that it does not hold SSP back. Clocks bound
+    /// nobody under ASP and BSP, so there it is not looked for, and registering many learners stays linear.
+    /// </summary>
     private long? MinLiveClock(LearnerState? except)
     {
+        if (Options.Policy.Kind != PolicyKind.Ssp)
+        {
+            return null;
+        }
+
         var now = _time.GetUtcNow();
         long? min = null;
         foreach (var l in _learners.Values)
@@ -218,7 +237,13 @@ public sealed partial class ParameterServerCore : IDisposable
         return min;
     }
 
-    private void SignalChange() => Interlocked.Exchange(ref _changed, NewSignal()).TrySetResult();
+    private void SignalChange()
+    {
+        if (Volatile.Read(ref _changed) is not null)
+        {
+            Interlocked.Exchange(ref _changed, null)?.TrySetResult();
+        }
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

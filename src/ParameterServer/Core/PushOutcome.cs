@@ -4,7 +4,7 @@ namespace PsTraining.ParameterServer.Core;
 /// The answer of <see cref="ParameterServerCore.TryPush"/>, which never blocks: the push was applied (or
 /// acknowledged again), it joined a BSP round that completes later, or the policy holds it back for now.
 /// </summary>
-public sealed class PushOutcome
+public readonly struct PushOutcome
 {
     private PushOutcome(PushResult? result, Task<PushResult>? pending, string? blockedReason, TimeSpan? retryAfter)
     {

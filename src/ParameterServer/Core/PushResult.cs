@@ -4,4 +4,4 @@ namespace PsTraining.ParameterServer.Core;
 /// What the server did with a push: the version it produced, its staleness (version just before applying −
 /// read version), whether it was a retry acknowledged again, and the learning rate applied.
 /// </summary>
-public sealed record PushResult(ulong Version, ulong Staleness, bool Duplicate, float AppliedLearningRate);
+public readonly record struct PushResult(ulong Version, ulong Staleness, bool Duplicate, float AppliedLearningRate);

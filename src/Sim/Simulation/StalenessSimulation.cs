@@ -65,8 +65,8 @@ public sealed class StalenessSimulation
         var layout = _gradients?.Layout ?? new ParameterLayout([]);
         using var core = new ParameterServerCore(layout, _gradients?.InitialWeights ?? [], options, clock);
         var n = _speeds.Count;
-        var snapshots = Enumerable.Range(0, n).Select(_ => new float[layout.TotalLength]).ToArray();
-        var gradients = Enumerable.Range(0, n).Select(_ => new float[layout.TotalLength]).ToArray();
+        var snapshots = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();
+        var gradients = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();
         var losses = new float[n];
         var randoms = Enumerable.Range(0, n).Select(i => new SeededRandom(_seed * 1_000_003 + i)).ToArray();
         var read = new ulong[n];
@@ -74,17 +74,22 @@ public sealed class StalenessSimulation
         var pending = new Task<PushResult>?[n];
         var held = new SortedSet<int>();
         var waiting = new SortedSet<int>(); // learners whose push sits in an open BSP round
-        var events = new PriorityQueue<int, (long Ticks, int Learner)>();
+        // Constant speeds (the common case) in whole ticks once, so the hot path does no decimal arithmetic.
+        var constantTicks = _speeds.Select(s => s is ConstantSpeed c ? scale.ToTicks(c.Step) : 0).ToArray();
+        var events = new EventQueue(n);
+        var current = -1; // the learner whose completion is being handled; its event is still the queue's minimum
         for (var i = 0; i < n; i++)
         {
             core.Register($"L{i + 1}");
             read[i] = core.Pull((uint)(i + 1), snapshots[i]);
-            events.Enqueue(i, (StepTicks(i, 1), i));
+            events.Push(StepTicks(i, 1), i);
         }
 
-        while (events.TryDequeue(out var learner, out var at) && at.Ticks <= untilTicks)
+        while (events.Count > 0 && events.Min.Ticks <= untilTicks)
         {
-            clock.AdvanceTo(at.Ticks);
+            (var now, current) = events.Min;
+            var learner = current;
+            clock.AdvanceTo(now);
             index[learner]++;
             if (_gradients is not null)
             {
@@ -93,6 +98,12 @@ public sealed class StalenessSimulation
             }
 
             Offer(learner);
+            if (current >= 0)
+            {
+                // Not applied at once (held, or in an open round): its next completion is scheduled when it is.
+                events.RemoveMin();
+                current = -1;
+            }
 
             // A push may have released others: held SSP pushes and the learners of a completed BSP round go on now, in learner order.
             // Only learners that are actually waiting are looked at, so an event costs the same with 10 or 10,000 learners.
@@ -150,13 +161,33 @@ public sealed class StalenessSimulation
             var gradient = new AppliedGradient(learner + 1, index[learner], clock.Ticks, read[learner], result.Staleness);
             sink(gradient);
             OnApplied?.Invoke(gradient, losses[learner], core);
-            read[learner] = core.Pull((uint)(learner + 1), snapshots[learner]);
-            events.Enqueue(learner, (clock.Ticks + StepTicks(learner, index[learner] + 1), learner));
+            // It reads the new weights at once; in staleness-only mode there are none to copy, and what it reads is the
+            // version its own push produced (nothing else happens in between on the virtual clock).
+            read[learner] = layout.TotalLength > 0 ? core.Pull((uint)(learner + 1), snapshots[learner]) : result.Version;
+            var next = clock.Ticks + StepTicks(learner, index[learner] + 1);
+            if (learner == current)
+            {
+                // Its own completion is still the minimum: take it out and schedule the next one in a single pass.
+                events.ReplaceMin(next, learner);
+                current = -1;
+            }
+            else
+            {
+                events.Push(next, learner);
+            }
         }
+
+        // Staleness-only mode: one shared empty vector rather than an object per learner for the hot loop to visit.
+        static float[] NewVector(ParameterLayout layout) => layout.TotalLength > 0 ? new float[layout.TotalLength] : [];
 
         // Integer ticks: a constant learner's j-th completion lands exactly on j·T, however long the run.
         long StepTicks(int learner, long gradient)
         {
+            if (constantTicks[learner] > 0)
+            {
+                return constantTicks[learner];
+            }
+
             var ticks = scale.ToTicks(_speeds[learner].StepTime(gradient, scale.ToTime(clock.Ticks), randoms[learner]));
             return ticks > 0 ? ticks : throw new ArgumentException($"learner {learner + 1}'s step time is below the time resolution of {scale.Format(1)}");
         }
