@@ -1,32 +1,43 @@
 #!/usr/bin/env bash
-# Installs what PsTraining needs from Debian's packages, skipping what is already there.
+# Installs what PsTraining needs (Debian packages, and the figure renderer's npm packages), skipping what is already there.
 #   libtorch-dev          libtorch 1.13 headers and libraries (the native shim links against them)
 #   cmake g++ make        build the native shim
 #   python3-torch         PyTorch, for the reference fixtures and the benchmark's reference side
 #   dataset-fashion-mnist the real Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist)
 #   python3-grpcio python3-grpc-tools python3-numpy  a gRPC implementation we did not write, for the interop tests
+#   python3-simpy         SimPy, the reference of the simulator benchmark
+#   nodejs npm            render the experiments' Vega-Lite figures to SVG (tools/plots: vega, vega-lite from npm)
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
-packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy)
+install_packages() {
+  echo "setup: installing ${missing[*]}" >&2
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "setup: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -q
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy python3-simpy)
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# A Node.js from elsewhere (with its own npm) serves as well as Debian's.
+command -v node >/dev/null || missing+=(nodejs)
+command -v npm >/dev/null || missing+=(npm)
 
-if ((${#missing[@]} == 0)); then
-  exit 0
+if ((${#missing[@]} > 0)); then
+  install_packages
 fi
 
-echo "setup: installing ${missing[*]}" >&2
-if [[ $(id -u) -eq 0 ]]; then
-  sudo=()
-elif command -v sudo >/dev/null; then
-  sudo=(sudo)
-else
-  echo "setup: need root (or sudo) to install: ${missing[*]}" >&2
-  exit 1
+# The figure renderer's npm packages, at the versions package-lock.json pins.
+if [[ ! -f tools/plots/node_modules/.package-lock.json || tools/plots/package-lock.json -nt tools/plots/node_modules/.package-lock.json ]]; then
+  echo "setup: installing the figure renderer's npm packages (tools/plots)" >&2
+  npm ci --prefix tools/plots --omit=dev --no-audit --no-fund --loglevel=error
 fi
 
-"${sudo[@]}" apt-get update -q
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

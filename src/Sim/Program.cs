@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PsTraining.Sim.Experiments;
 using PsTraining.Sim.Models;
 using PsTraining.Sim.Simulation;
 using PsTraining.Sim.Training;
@@ -6,7 +7,7 @@ using Spectre.Console;
 
 namespace PsTraining.Sim;
 
-/// <summary>The command line: <c>models list|summary</c>, <c>train</c>.</summary>
+/// <summary>The command line: <c>models</c>, <c>train</c>, the simulator (<c>staleness</c>, <c>example-2.5x</c>, <c>run</c>, <c>hybrid</c>) and <c>experiment</c>.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -38,6 +39,7 @@ public static class Program
         }
 
         root.Subcommands.Add(HybridCommand.Create());
+        root.Subcommands.Add(ExperimentCommand.Create());
         return root;
     }
 }

@@ -8,38 +8,84 @@ namespace PsTraining.Benchmarks;
 
 /// <summary>
 /// The simulator in staleness-only mode: many constant-speed learners (step times spread over 1..2) through the real
-/// parameter-server core, timed until a number of gradients have been applied. Prints events per second and peak memory.
-/// Usage: dotnet run --project tests/Benchmarks -c Release -- simulate [--learners 10000] [--gradients 1000000]
+/// parameter-server core, timed until a number of gradients have been applied. In the same run, the same workload in
+/// SimPy (Debian's python3-simpy, reference_simpy.py) on fewer events, since it is slower. Prints events per second,
+/// peak memory, bytes allocated per event and the ratio to SimPy, medians over alternating repeats.
+/// Usage: dotnet run --project tests/Benchmarks -c Release -- simulate [--learners 10000] [--gradients 10000000]
+///        [--simpy-gradients 1000000] [--repeats 3]
 /// </summary>
 public static class SimulatorBenchmark
 {
     public static int Run(string[] args)
     {
         var learners = 10_000;
-        var gradients = 1_000_000L;
+        var gradients = 10_000_000L;
+        var simpyGradients = 1_000_000L;
+        var repeats = 3;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
+            var value = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
             switch (args[i])
             {
-                case "--learners": learners = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--gradients": gradients = long.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --learners or --gradients");
+                case "--learners": learners = (int)value; break;
+                case "--gradients": gradients = value; break;
+                case "--simpy-gradients": simpyGradients = value; break;
+                case "--repeats": repeats = (int)value; break;
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --learners, --gradients, --simpy-gradients or --repeats");
             }
         }
 
-        // Step times 1.000 .. 1.999: a learner applies about ln 2 ≈ 0.693 gradients per time unit.
+        var ours = new List<double>();
+        var simpy = new List<double>();
+        var (count, bytesPerEvent) = (0L, 0.0);
+        for (var r = 0; r < repeats; r++)
+        {
+            (count, var rate, bytesPerEvent) = TimeOurs(learners, gradients);
+            ours.Add(rate);
+            simpy.Add(TimeSimPy(learners, simpyGradients));
+        }
+
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine("| learners | gradients | M events/s | SimPy M events/s | ratio | peak MB | bytes/event |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {learners} | {count} | {Median(ours) / 1e6:F3} | {Median(simpy) / 1e6:F3} | {Median(ours) / Median(simpy):F1} | {process.PeakWorkingSet64 / 1048576.0:F0} | {bytesPerEvent:F0} |"));
+        return 0;
+    }
+
+    private static (long Count, double EventsPerSecond, double BytesPerEvent) TimeOurs(int learners, long gradients)
+    {
+        // Step times 1.000 .. 1.999: together the learners apply Σ 1/T_i gradients per time unit.
         var steps = Enumerable.Range(0, learners).Select(i => 1m + (i % 1000) / 1000m).ToList();
+        var rate = steps.Sum(s => 1 / (double)s);
         var scale = TimeScale.For(steps);
-        var until = gradients / (learners * 0.6931m);
         var simulation = new StalenessSimulation(steps.Select(s => (SpeedModel)new ConstantSpeed(s)).ToList(), ConsistencyPolicy.Asp);
         var before = GC.GetTotalAllocatedBytes();
         var clock = Stopwatch.StartNew();
         var count = 0L;
-        simulation.Run(scale.ToTicks(until), scale, _ => count++);
+        simulation.Run(scale.ToTicks((decimal)(gradients / rate)), scale, _ => count++);
         var seconds = clock.Elapsed.TotalSeconds;
-        using var process = Process.GetCurrentProcess();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {learners} | {count} | {seconds:F2} | {count / seconds / 1e6:F3} | {process.PeakWorkingSet64 / 1048576.0:F0} | {(GC.GetTotalAllocatedBytes() - before) / (double)count:F0} |"));
-        return 0;
+        return (count, count / seconds, (GC.GetTotalAllocatedBytes() - before) / (double)count);
     }
+
+    private static double TimeSimPy(int learners, long gradients)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "reference_simpy.py"), $"{learners}", $"{gradients}" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        using var python = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3 (apt-get install python3-simpy)");
+        var output = python.StandardOutput.ReadToEnd();
+        python.WaitForExit();
+        if (python.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the SimPy reference failed with exit code {python.ExitCode} (apt-get install python3-simpy)");
+        }
+
+        return double.Parse(output.Split(' ')[3], CultureInfo.InvariantCulture) * 1e6;
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

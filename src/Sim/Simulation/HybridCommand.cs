@@ -40,8 +40,9 @@ internal static class HybridCommand
                 var train = FashionMnist.Load("train").Take(parse.GetValue(trainSamples)).Padded(2);
                 var test = FashionMnist.Load("test").Take(parse.GetValue(testSamples)).Padded(2);
                 var scale = TimeScale.For([.. times, horizon]);
-                var (applied, curve) = HybridRun.Run(times.Select(t => (SpeedModel)new ConstantSpeed(t)).ToList(), ConsistencyPolicy.Parse(parse.GetValue(policy)!),
-                    scale, horizon, learningRate, batchSize, every, train, test, parse.GetValue(seed));
+                var options = new CoreOptions { Shards = 1, Policy = ConsistencyPolicy.Parse(parse.GetValue(policy)!), LearningRate = learningRate };
+                var (applied, curve) = HybridRun.Run(times.Select(t => (SpeedModel)new ConstantSpeed(t)).ToList(), options,
+                    scale, horizon, batchSize, every, train, test, parse.GetValue(seed));
                 Console.Write(Report(applied, curve, times.Count));
                 return 0;
             }

@@ -1,0 +1,13 @@
+using PsTraining.Sim.Simulation;
+
+namespace PsTraining.Sim.Experiments;
+
+/// <summary>Every experiment of the suite, by name.</summary>
+public static class ExperimentRegistry
+{
+    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison()];
+
+    public static IExperiment Find(string name) =>
+        All.FirstOrDefault(e => e.Name == name)
+        ?? throw new ArgumentException($"unknown experiment '{name}': expected one of {string.Join(", ", All.Select(e => e.Name))}, or all");
+}
