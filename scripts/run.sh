@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: install what is missing, build, and train LeNet-5 on Fashion-MNIST on this machine.
-# Extra arguments go to the trainer, e.g.  ./scripts/run.sh --epochs 5 --batch-size 128
+# The main job: install what is missing, build, and run one parameter server and two learner processes of
+# different speeds (2.5 : 1) training LeNet-5 on Fashion-MNIST on this machine, for three minutes.
+# Extra arguments go to the launcher, e.g.  ./scripts/run.sh --learners 4 --speeds 4,2,1,1 --duration 300
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/setup.sh
-exec dotnet run --project src/Sim -c Release -- train --model lenet5 "$@"
+exec dotnet run --project src/Sim -c Release -- cluster "$@"

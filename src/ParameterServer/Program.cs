@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Hosting;
@@ -11,59 +9,9 @@ namespace PsTraining.ParameterServer;
 /// <summary>The parameter-server process: options, the initial model, Kestrel, status lines, and a clean stop on SIGTERM or Ctrl-C.</summary>
 public static class Program
 {
-    public static async Task<int> Main(string[] args)
-    {
-        var config = new Option<string?>("--config") { Description = "JSON file of options (keys are the option names); command line and PSTRAINING_ variables win" };
-        var printOptions = new Option<bool>("--print-options") { Description = "print every option with its environment variable and resolved value, then exit" };
-        var root = new RootCommand("PsTraining parameter server: holds the weights, applies pushed gradients under a consistency policy, records staleness.")
-        {
-            config, printOptions,
-        };
-        var declared = new List<(OptionSpec Spec, Option Option)>();
-        foreach (var spec in ServerOptions.Specs)
-        {
-            var description = $"{spec.Description} [env {spec.EnvironmentVariable}{(spec.Default is null ? "" : $", default {spec.Default}")}]";
-            Option option = spec.IsFlag
-                ? new Option<bool?>("--" + spec.Name) { Description = description, Arity = ArgumentArity.ZeroOrOne }
-                : new Option<string?>("--" + spec.Name) { Description = description };
-            root.Options.Add(option);
-            declared.Add((spec, option));
-        }
-
-        root.SetAction((parse, cancellation) =>
-        {
-            var commandLine = declared.ToDictionary(d => d.Spec.Name, d => d.Option switch
-            {
-                Option<bool?> flag => parse.GetResult(flag) is null ? null : (parse.GetValue(flag) ?? true).ToString(CultureInfo.InvariantCulture).ToLowerInvariant(),
-                Option<string?> text => parse.GetValue(text),
-                _ => null,
-            });
-            var layered = new LayeredOptions(ServerOptions.Specs, parse.GetValue(config), commandLine);
-            if (parse.GetValue(printOptions))
-            {
-                foreach (var spec in ServerOptions.Specs)
-                {
-                    Console.WriteLine($"--{spec.Name}\t{spec.EnvironmentVariable}\t{layered.Values.GetValueOrDefault(spec.Name, "")}");
-                }
-
-                return Task.FromResult(0);
-            }
-
-            var (options, errors) = ServerOptions.Bind(layered);
-            if (options is null)
-            {
-                foreach (var e in errors)
-                {
-                    Console.Error.WriteLine(e);
-                }
-
-                return Task.FromResult(2);
-            }
-
-            return RunAsync(options);
-        });
-        return await root.Parse(args).InvokeAsync();
-    }
+    public static Task<int> Main(string[] args) =>
+        CommandLineOptions.Create("PsTraining parameter server: holds the weights, applies pushed gradients under a consistency policy, records staleness.",
+            ServerOptions.Specs, layered => CommandLineOptions.RunBound(ServerOptions.Bind(layered), RunAsync)).Parse(args).InvokeAsync();
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
@@ -101,9 +49,9 @@ public static class Program
                               $"(model {options.Model}, {core.Layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
                               $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(token is null ? "" : ", token required")})");
 
+            using var signals = new StopSignals();
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
-            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+            using var onStop = signals.Token.Register(() => stop.TrySetResult());
             using var stopCheckpoints = new CancellationTokenSource();
             var checkpointer = store is null ? null : new Checkpointer(core, store, options.Model, options.CheckpointInterval);
             var checkpoints = checkpointer?.RunAsync(stopCheckpoints.Token) ?? Task.CompletedTask;

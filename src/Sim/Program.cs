@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PsTraining.Sim.Cluster;
 using PsTraining.Sim.Experiments;
 using PsTraining.Sim.Models;
 using PsTraining.Sim.Simulation;
@@ -7,7 +8,7 @@ using Spectre.Console;
 
 namespace PsTraining.Sim;
 
-/// <summary>The command line: <c>models</c>, <c>train</c>, the simulator (<c>staleness</c>, <c>example-2.5x</c>, <c>run</c>, <c>hybrid</c>) and <c>experiment</c>.</summary>
+/// <summary>The command line: <c>models</c>, <c>train</c>, the simulator (<c>staleness</c>, <c>example-2.5x</c>, <c>run</c>, <c>hybrid</c>) <c>experiment</c> and the local launcher <c>cluster</c>.</summary>
 public static class Program
 {
     public static int Main(string[] args)
@@ -40,6 +41,7 @@ public static class Program
 
         root.Subcommands.Add(HybridCommand.Create());
         root.Subcommands.Add(ExperimentCommand.Create());
+        root.Subcommands.Add(ClusterCommand.Create());
         return root;
     }
 }

@@ -61,7 +61,7 @@ public static class StepBenchmark
     }
 
     /// <summary>One block of the PyTorch reference in a fresh python3-torch process (its own warm-up, then the timed steps).</summary>
-    private static (string Version, double MsPerStep) TimePyTorchBlock(string model, BenchmarkOptions o)
+    internal static (string Version, double MsPerStep) TimePyTorchBlock(string model, BenchmarkOptions o)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
         // The same glibc malloc settings as our native shim applies to itself (Native/src/runtime.cpp), so that both sides reuse freed pages alike.

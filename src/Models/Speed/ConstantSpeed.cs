@@ -6,4 +6,6 @@ namespace PsTraining.Models.Speed;
 public sealed record ConstantSpeed(decimal Step) : SpeedModel
 {
     public override decimal StepTime(long index, decimal start, SeededRandom random) => Step;
+
+    public override string ToString() => $"constant {Step}";
 }

@@ -6,4 +6,6 @@ namespace PsTraining.Models.Speed;
 public sealed record ExponentialSpeed(decimal Mean) : SpeedModel
 {
     public override decimal StepTime(long index, decimal start, SeededRandom random) => Round(-(double)Mean * Math.Log(1 - random.NextDouble()));
+
+    public override string ToString() => $"exponential, mean {Mean}";
 }

@@ -6,4 +6,6 @@ namespace PsTraining.Models.Speed;
 public sealed record LognormalSpeed(decimal Median, double Sigma) : SpeedModel
 {
     public override decimal StepTime(long index, decimal start, SeededRandom random) => Round((double)Median * Math.Exp(Sigma * random.NextGaussian()));
+
+    public override string ToString() => $"lognormal, median {Median}, σ {Sigma}";
 }

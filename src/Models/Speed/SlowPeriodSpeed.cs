@@ -10,4 +10,8 @@ public sealed record SlowPeriodSpeed(SpeedModel Inner, decimal From, decimal To,
         var step = Inner.StepTime(index, start, random);
         return start >= From && start < To ? Math.Round(step * Factor, Decimals) : step;
     }
+
+    public override long? Gradients => Inner.Gradients;
+
+    public override string ToString() => $"{Inner}; {Factor}× as long in [{From}, {To})";
 }

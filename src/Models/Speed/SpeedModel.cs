@@ -15,5 +15,8 @@ public abstract record SpeedModel
     /// <summary>The time the <paramref name="index"/>-th gradient takes when it starts at <paramref name="start"/>.</summary>
     public abstract decimal StepTime(long index, decimal start, SeededRandom random);
 
+    /// <summary>How many gradients the learner computes when the model says so (a replayed trace); null: as many as time allows.</summary>
+    public virtual long? Gradients => null;
+
     protected static decimal Round(double value) => Math.Round((decimal)Math.Max(value, 1e-6), Decimals);
 }

@@ -6,4 +6,8 @@ namespace PsTraining.Models.Speed;
 public sealed record StragglerSpeed(SpeedModel Inner, long Every, decimal Pause) : SpeedModel
 {
     public override decimal StepTime(long index, decimal start, SeededRandom random) => Inner.StepTime(index, start, random) + (index % Every == 0 ? Pause : 0);
+
+    public override long? Gradients => Inner.Gradients;
+
+    public override string ToString() => $"{Inner}; every {Every}th gradient {Pause} longer";
 }

@@ -1,3 +1,4 @@
+using PsTraining.Learner;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
@@ -16,7 +17,7 @@ public static class HybridRun
     public static (List<AppliedGradient> Applied, List<HybridPoint> Curve) Run(IReadOnlyList<SpeedModel> speeds, CoreOptions options, TimeScale scale,
         decimal until, int batchSize, int evalEvery, ImageDataset train, ImageDataset test, long seed = 1, decimal evalInterval = 0)
     {
-        using var gradients = new FashionMnistGradients("lenet5", speeds.Count, batchSize, seed, train);
+        using var gradients = new ShardGradients("lenet5", speeds.Count, batchSize, seed, train);
         var curve = new List<HybridPoint>();
         var weights = new float[gradients.Layout.TotalLength];
         var (version, ticks) = (0UL, 0L);

@@ -13,26 +13,39 @@ internal static class StalenessCommand
     {
         var stepTimes = new Option<string?>("--step-times") { Description = "each learner's time per gradient, comma-separated (learner 1 first)" };
         var speeds = new Option<string?>("--speeds") { Description = "relative speeds instead of step times: learner i's step time is 1 / speed_i (e.g. 2.5,1)" };
-        var until = new Option<string>("--until") { Description = "virtual time to run to; events at that instant are included", Required = true };
+        var until = new Option<string?>("--until") { Description = "virtual time to run to; events at that instant are included" };
         var format = new Option<string>("--format") { Description = "jsonl (one object per applied gradient) or table", DefaultValueFactory = _ => "jsonl" };
         var policy = new Option<string>("--policy") { Description = "asp, ssp:S or bsp", DefaultValueFactory = _ => "asp" };
         var random = new Option<string?>("--random") { Description = "constant (default), exponential (mean = step time) or lognormal:SIGMA (median = step time)" };
         var straggler = new Option<string[]>("--straggler") { Description = "LEARNER:EVERY:PAUSE, repeatable: every EVERY-th gradient of LEARNER takes PAUSE longer" };
         var slow = new Option<string[]>("--slow") { Description = "LEARNER:FROM:TO:FACTOR, repeatable: gradients LEARNER starts in [FROM, TO) take FACTOR times as long" };
         var seed = new Option<long>("--seed") { Description = "seed of the random speed models" };
+        var trace = new Option<string?>("--trace") { Description = "replay the push log of a real run (the launcher's pushes.jsonl) instead of speed models" };
+        until.Required = false;
         var staleness = new Command("staleness", "Simulate learners on a virtual clock and print the staleness of every applied gradient.")
         {
-            stepTimes, speeds, until, format, policy, random, straggler, slow, seed,
+            stepTimes, speeds, until, format, policy, random, straggler, slow, seed, trace,
         };
         staleness.SetAction(parse =>
         {
             try
             {
+                if (parse.GetValue(trace) is { } recorded)
+                {
+                    Console.Write(Replay(recorded, parse.GetValue(format)!, parse.GetValue(policy)!));
+                    return 0;
+                }
+
+                if (parse.GetValue(until) is null)
+                {
+                    throw new ArgumentException("--until is required (unless --trace replays a recorded run)");
+                }
+
                 Console.Write(Run(StepTimes(parse.GetValue(stepTimes), parse.GetValue(speeds)), parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!,
                     parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed), parse.GetValue(slow) ?? []));
                 return 0;
             }
-            catch (ArgumentException e)
+            catch (Exception e) when (e is ArgumentException or FileNotFoundException)
             {
                 Console.Error.WriteLine(e.Message);
                 return 2;
@@ -87,6 +100,28 @@ internal static class StalenessCommand
         var applied = simulation.Run(scale.ToTicks(horizon), scale);
         var summary = StalenessSummary.Of(applied, times.Count);
         return format == "jsonl" ? Jsonl(applied, summary, scale) : Table(applied, summary, scale);
+    }
+
+    /// <summary>
+    /// <c>staleness --trace FILE</c>: the recorded run replayed on the virtual clock, its gradients and summary as for
+    /// speed models, then how many gradients got the staleness the real server gave them.
+    /// </summary>
+    public static string Replay(string path, string format, string policy)
+    {
+        if (format is not ("jsonl" or "table"))
+        {
+            throw new ArgumentException($"--format must be jsonl or table, not '{format}'");
+        }
+
+        var trace = Trace.Load(path);
+        var (applied, matching) = trace.Replay(policy);
+        var scale = TimeScale.For([trace.Until], randomDraws: true);
+        var summary = StalenessSummary.Of(applied, trace.Learners.Count);
+        var learners = string.Join(", ", trace.Learners.Select((name, i) => $"L{i + 1} = {name}"));
+        return format == "jsonl"
+            ? Jsonl(applied, summary, scale) + string.Create(CultureInfo.InvariantCulture,
+                $"{{\"replay\":{{\"trace\":{System.Text.Json.JsonSerializer.Serialize(path)},\"recorded\":{trace.Recorded.Count},\"replayed\":{applied.Count},\"matching\":{matching}}}}}\n")
+            : Table(applied, summary, scale) + $"\nreplayed {trace} ({learners}): {matching} of {trace.Recorded.Count} gradients have the staleness the server recorded\n";
     }
 
     /// <summary>Step times from --step-times, or from --speeds as 1 / speed (which must come out exact, e.g. 2.5 → 0.4).</summary>

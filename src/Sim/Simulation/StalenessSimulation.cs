@@ -1,3 +1,4 @@
+using PsTraining.Learner;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
@@ -18,6 +19,7 @@ public sealed class StalenessSimulation
     private readonly long _seed;
     private readonly IGradientSource? _gradients;
     private readonly CoreOptions? _coreOptions;
+    private readonly IReadOnlyList<long>? _stepTicks;
 
     /// <summary>
     /// Learner i (0-based here, i + 1 on the wire) follows <paramref name="speeds"/>[i]; random models draw from a generator
@@ -42,10 +44,11 @@ public sealed class StalenessSimulation
     /// <summary>Called after every applied gradient, with the core (for evaluation in the hybrid mode).</summary>
     public Action<AppliedGradient, float, ParameterServerCore>? OnApplied { get; init; }
 
-    /// <summary>Constant step times, in units of the scale later given to <see cref="Run"/>.</summary>
-    public StalenessSimulation(IReadOnlyList<long> stepTimes, ConsistencyPolicy policy)
-        : this(stepTimes.Select(t => t > 0 ? (SpeedModel)new ConstantSpeed(t) : throw new ArgumentException("every learner needs a step time > 0")).ToList(), policy)
+    /// <summary>Constant step times in ticks, the unit of the time given to <see cref="Run"/> (whatever its scale).</summary>
+    public StalenessSimulation(IReadOnlyList<long> stepTicks, ConsistencyPolicy policy)
+        : this(stepTicks.Select(t => t > 0 ? (SpeedModel)new ConstantSpeed(t) : throw new ArgumentException("every learner needs a step time > 0")).ToList(), policy)
     {
+        _stepTicks = stepTicks;
     }
 
     /// <summary>Runs until virtual time <paramref name="untilTicks"/> (events at that instant included); returns the gradients in the order applied.</summary>
@@ -75,14 +78,17 @@ public sealed class StalenessSimulation
         var held = new SortedSet<int>();
         var waiting = new SortedSet<int>(); // learners whose push sits in an open BSP round
         // Constant speeds (the common case) in whole ticks once, so the hot path does no decimal arithmetic.
-        var constantTicks = _speeds.Select(s => s is ConstantSpeed c ? scale.ToTicks(c.Step) : 0).ToArray();
+        var constantTicks = _stepTicks?.ToArray() ?? _speeds.Select(s => s is ConstantSpeed c ? scale.ToTicks(c.Step) : 0).ToArray();
         var events = new EventQueue(n);
         var current = -1; // the learner whose completion is being handled; its event is still the queue's minimum
         for (var i = 0; i < n; i++)
         {
             core.Register($"L{i + 1}");
             read[i] = core.Pull((uint)(i + 1), snapshots[i]);
-            events.Push(StepTicks(i, 1), i);
+            if (_speeds[i].Gradients is not 0)
+            {
+                events.Push(StepTicks(i, 1), i);
+            }
         }
 
         while (events.Count > 0 && events.Min.Ticks <= untilTicks)
@@ -164,16 +170,24 @@ public sealed class StalenessSimulation
             // It reads the new weights at once; in staleness-only mode there are none to copy, and what it reads is the
             // version its own push produced (nothing else happens in between on the virtual clock).
             read[learner] = layout.TotalLength > 0 ? core.Pull((uint)(learner + 1), snapshots[learner]) : result.Version;
-            var next = clock.Ticks + StepTicks(learner, index[learner] + 1);
+            var finished = index[learner] >= _speeds[learner].Gradients; // a replayed trace ends
             if (learner == current)
             {
                 // Its own completion is still the minimum: take it out and schedule the next one in a single pass.
-                events.ReplaceMin(next, learner);
+                if (finished)
+                {
+                    events.RemoveMin();
+                }
+                else
+                {
+                    events.ReplaceMin(clock.Ticks + StepTicks(learner, index[learner] + 1), learner);
+                }
+
                 current = -1;
             }
-            else
+            else if (!finished)
             {
-                events.Push(next, learner);
+                events.Push(clock.Ticks + StepTicks(learner, index[learner] + 1), learner);
             }
         }
 

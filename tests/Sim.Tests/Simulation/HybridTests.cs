@@ -1,3 +1,4 @@
+using PsTraining.Learner;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
@@ -37,7 +38,7 @@ public sealed class HybridTests
     [Fact]
     public void Models_with_batch_norm_buffers_are_refused()
     {
-        var e = Assert.Throws<ArgumentException>(() => new FashionMnistGradients("small-inception", 2, 8, 1, Train));
+        var e = Assert.Throws<ArgumentException>(() => new ShardGradients("small-inception", 2, 8, 1, Train));
         Assert.Contains("buffers", e.Message);
     }
 }

@@ -1,8 +1,8 @@
 using PsTraining.ParameterServer.Core;
 
-namespace PsTraining.Sim.Simulation;
+namespace PsTraining.Learner;
 
-/// <summary>Real gradients for the hybrid mode: the model's layout and initial weights, and one learner's gradient on the weights it read.</summary>
+/// <summary>Real gradients, for the learner process and the simulator's hybrid mode: the model's layout and initial weights, and one learner's gradient on the weights it read.</summary>
 public interface IGradientSource
 {
     public ParameterLayout Layout { get; }

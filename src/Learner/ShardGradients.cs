@@ -5,15 +5,16 @@ using PsTraining.Torch;
 using PsTraining.Torch.Modules;
 using static PsTraining.Torch.torch.nn;
 
-namespace PsTraining.Sim.Simulation;
+namespace PsTraining.Learner;
 
 /// <summary>
-/// Real gradients for the hybrid simulator: one libtorch model evaluates every learner's minibatch on the weights that
-/// learner read (loaded into it before each gradient), on the learner's own shard of Fashion-MNIST (learner k of n takes
-/// the positions p ≡ k mod n of a seeded permutation) in consecutive minibatches. Models with buffers (batch-norm
-/// statistics) are refused: the server exchanges parameters only.
+/// A learner's gradients, the same for a learner process and for the simulator's hybrid mode: one libtorch model
+/// evaluates a learner's minibatch on the weights that learner read (loaded into it before each gradient), on the
+/// learner's own shard of the training set (learner k of n takes the positions p ≡ k mod n of a seeded permutation)
+/// in consecutive minibatches. The simulator computes every learner's gradients with one instance; a learner process
+/// uses only its own shard. Models with buffers (batch-norm statistics) are refused: the server exchanges parameters only.
 /// </summary>
-public sealed class FashionMnistGradients : IGradientSource, IDisposable
+public sealed class ShardGradients : IGradientSource, IDisposable
 {
     private readonly Module _model;
     private readonly IReadOnlyList<Tensor> _parameters;
@@ -21,16 +22,18 @@ public sealed class FashionMnistGradients : IGradientSource, IDisposable
     private readonly int[][] _shards;
     private readonly int _batchSize;
 
-    public FashionMnistGradients(string model, int learners, int batchSize, long seed, ImageDataset train)
+    public ShardGradients(string model, int learners, int batchSize, long seed, ImageDataset train, Device? device = null)
     {
         torch.manual_seed(seed);
+        Device = device ?? Device.CPU;
         _model = ModelRegistry.Create(model);
         if (_model.named_buffers().Any())
         {
             _model.Dispose();
-            throw new ArgumentException($"model '{model}' keeps buffers (batch-norm statistics) that the parameter server does not exchange; the hybrid mode takes lenet5");
+            throw new ArgumentException($"model '{model}' keeps buffers (batch-norm statistics) that the parameter server does not exchange; use lenet5");
         }
 
+        _model.to(Device);
         var named = _model.named_parameters().ToList();
         _parameters = named.Select(p => (Tensor)p.parameter).ToList();
         Layout = new ParameterLayout(named.Select(p => (p.name, p.parameter.shape)));
@@ -48,6 +51,8 @@ public sealed class FashionMnistGradients : IGradientSource, IDisposable
 
     public ParameterLayout Layout { get; }
 
+    public Device Device { get; }
+
     public float[] InitialWeights { get; }
 
     public float Compute(int learner, long index, ReadOnlySpan<float> weights, Span<float> gradient)
@@ -59,7 +64,7 @@ public sealed class FashionMnistGradients : IGradientSource, IDisposable
         var batches = shard.Length / _batchSize;
         var (images, labels) = _train.Batch(shard.AsSpan((int)((index - 1) % batches) * _batchSize, _batchSize));
         scope.Include(images, labels);
-        var loss = functional.cross_entropy(_model.call(images), labels);
+        var loss = functional.cross_entropy(_model.call(images.to(Device)), labels.to(Device));
         loss.backward();
         FlatBuffer.GatherGradients(_parameters, gradient);
         return (float)loss.item();
@@ -69,7 +74,7 @@ public sealed class FashionMnistGradients : IGradientSource, IDisposable
     public (double Loss, double Accuracy) Evaluate(ReadOnlySpan<float> weights, ImageDataset test)
     {
         FlatBuffer.ScatterValues(_parameters, weights);
-        return ClassifierEvaluation.Evaluate(_model, test);
+        return ClassifierEvaluation.Evaluate(_model, test, Device);
     }
 
     public void Dispose() => _model.Dispose();

@@ -1,0 +1,86 @@
+using System.CommandLine;
+using System.Globalization;
+using PsTraining.ParameterServer.Hosting;
+
+namespace PsTraining.Sim.Cluster;
+
+/// <summary><c>cluster</c>: one parameter server and N learner processes of different speeds on this machine, with a live view.</summary>
+internal static class ClusterCommand
+{
+    public static Command Create()
+    {
+        var d = new ClusterOptions();
+        var learners = new Option<int>("--learners") { Description = "learner processes", DefaultValueFactory = _ => d.Learners };
+        var speeds = new Option<string?>("--speeds") { Description = "relative speed factor of each learner, e.g. 2.5,1 (default 2.5,1 for 2 learners, else all 1)" };
+        var baseStep = new Option<string>("--base-step-time") { Description = "seconds per gradient at speed 1; a learner's compute is padded with waiting up to it (0 = as fast as it computes)", DefaultValueFactory = _ => d.BaseStepTime.ToString(CultureInfo.InvariantCulture) };
+        var model = new Option<string>("--model") { Description = "model by registry name", DefaultValueFactory = _ => d.Model };
+        var policy = new Option<string>("--policy") { Description = "asp, ssp:S or bsp", DefaultValueFactory = _ => d.Policy };
+        var lr = new Option<double>("--learning-rate") { Description = "the server's SGD learning rate", DefaultValueFactory = _ => d.LearningRate };
+        var batch = new Option<int>("--batch-size") { Description = "minibatch per gradient", DefaultValueFactory = _ => d.BatchSize };
+        var duration = new Option<double>("--duration") { Description = "seconds each learner trains (0 = until --steps)", DefaultValueFactory = _ => d.Duration };
+        var steps = new Option<long>("--steps") { Description = "gradients each learner pushes (0 = until --duration)" };
+        var trainSamples = new Option<int>("--train-samples") { Description = "training images shared out among the learners (0 = all 60,000)" };
+        var testSamples = new Option<int>("--test-samples") { Description = "held-out images per evaluation (0 = none)", DefaultValueFactory = _ => d.TestSamples };
+        var evalEvery = new Option<int>("--eval-every") { Description = "each learner evaluates every this many steps", DefaultValueFactory = _ => d.EvalEvery };
+        var seed = new Option<int>("--seed") { Description = "seed of the initial weights and the data order", DefaultValueFactory = _ => d.Seed };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads per learner (0 = the cores shared out)" };
+        var startDelay = new Option<double>("--start-delay") { Description = "seconds for the learners to load data before their common step clock starts", DefaultValueFactory = _ => d.StartDelay };
+        var port = new Option<int>("--port") { Description = "the parameter server's gRPC port (0 = a free one)" };
+        var output = new Option<string?>("--out") { Description = "run directory (default runs/cluster-TIMESTAMP)" };
+        var learnerArgs = new Option<string[]>("--learner-arg") { Description = "an extra learner option for every learner, repeatable: --learner-arg=--jitter --learner-arg=0.1", AllowMultipleArgumentsPerToken = false };
+        var command = new Command("cluster", "Run one parameter server and learner processes of different speeds on this machine, with a live view and a run directory.")
+        {
+            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, output, learnerArgs,
+        };
+        command.SetAction(async (parse, _) =>
+        {
+            ClusterOptions options;
+            try
+            {
+                var n = parse.GetValue(learners);
+                options = new ClusterOptions
+                {
+                    Learners = n,
+                    Speeds = parse.GetValue(speeds) is { } s ? ClusterOptions.ParseList(s, "--speeds") : n == 2 ? d.Speeds : Enumerable.Repeat(1m, Math.Max(0, n)).ToList(),
+                    BaseStepTime = ClusterOptions.ParseList(parse.GetValue(baseStep)!, "--base-step-time").Single(),
+                    Model = parse.GetValue(model)!,
+                    Policy = parse.GetValue(policy)!,
+                    LearningRate = parse.GetValue(lr),
+                    BatchSize = parse.GetValue(batch),
+                    Duration = parse.GetValue(duration),
+                    Steps = parse.GetValue(steps),
+                    TrainSamples = parse.GetValue(trainSamples),
+                    TestSamples = parse.GetValue(testSamples),
+                    EvalEvery = parse.GetValue(evalEvery),
+                    Seed = parse.GetValue(seed),
+                    Threads = parse.GetValue(threads),
+                    StartDelay = parse.GetValue(startDelay),
+                    Port = parse.GetValue(port),
+                    Out = parse.GetValue(output),
+                    LearnerArgs = parse.GetValue(learnerArgs) ?? [],
+                };
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 2;
+            }
+
+            var errors = options.Validate();
+            if (errors.Count > 0)
+            {
+                foreach (var e in errors)
+                {
+                    Console.Error.WriteLine(e);
+                }
+
+                return 2;
+            }
+
+            // Ctrl-C and SIGTERM end the run cleanly: the launcher stops every process it started before it exits.
+            using var interrupt = new StopSignals();
+            return await new ClusterRun(options, Console.Out).RunAsync(interrupt.Token);
+        });
+        return command;
+    }
+}

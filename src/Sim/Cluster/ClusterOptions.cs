@@ -1,0 +1,95 @@
+using System.Globalization;
+
+namespace PsTraining.Sim.Cluster;
+
+/// <summary>What <c>cluster</c> starts: one parameter server and N learners of the given speeds, and for how long.</summary>
+public sealed record ClusterOptions
+{
+    public int Learners { get; init; } = 2;
+
+    /// <summary>Relative speed factors, one per learner: learner i takes BaseStepTime / Speeds[i] per gradient.</summary>
+    public IReadOnlyList<decimal> Speeds { get; init; } = [2.5m, 1m];
+
+    /// <summary>Seconds per gradient at speed 1 (compute is padded with waiting up to this); 0 = as fast as each computes.</summary>
+    public decimal BaseStepTime { get; init; } = 0.2m;
+
+    public string Model { get; init; } = "lenet5";
+
+    public string Policy { get; init; } = "asp";
+
+    public double LearningRate { get; init; } = 0.05;
+
+    public int BatchSize { get; init; } = 64;
+
+    /// <summary>Seconds each learner trains (0 = until <see cref="Steps"/>).</summary>
+    public double Duration { get; init; } = 180;
+
+    /// <summary>Gradients each learner pushes (0 = until <see cref="Duration"/>).</summary>
+    public long Steps { get; init; }
+
+    public int TrainSamples { get; init; }
+
+    public int TestSamples { get; init; } = 1000;
+
+    public int EvalEvery { get; init; } = 100;
+
+    public int Seed { get; init; } = 1;
+
+    /// <summary>libtorch threads per learner (0 = the cores shared out among the learners).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Seconds between starting the learners and their common step clock (time to load data and warm up).</summary>
+    public double StartDelay { get; init; } = 3;
+
+    public int Port { get; init; }
+
+    /// <summary>The run directory (default runs/cluster-yyyyMMdd-HHmmss).</summary>
+    public string? Out { get; init; }
+
+    /// <summary>Extra options for every learner, as --name value pairs (for example --jitter 0.1).</summary>
+    public IReadOnlyList<string> LearnerArgs { get; init; } = [];
+
+    public decimal StepTime(int learner) => BaseStepTime == 0 ? 0 : Math.Round(BaseStepTime / Speeds[learner], 6);
+
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Learners is < 1 or > 256)
+        {
+            errors.Add($"--learners must be in 1..256, not {Learners}");
+        }
+
+        if (Speeds.Count != Learners)
+        {
+            errors.Add($"--speeds gives {Speeds.Count} factor(s) for {Learners} learner(s): give one per learner");
+        }
+
+        if (Speeds.Any(s => s <= 0))
+        {
+            errors.Add("--speeds: every factor must be > 0");
+        }
+
+        if (BaseStepTime < 0)
+        {
+            errors.Add($"--base-step-time must be >= 0, not {BaseStepTime}");
+        }
+
+        if (Duration <= 0 && Steps <= 0)
+        {
+            errors.Add("give a budget: --duration SECONDS > 0 or --steps N > 0");
+        }
+
+        if (!(LearningRate > 0) || BatchSize < 1 || TestSamples < 0 || EvalEvery < 1 || StartDelay < 0 || Port is < 0 or > 65535 || Threads < 0)
+        {
+            errors.Add("--learning-rate must be > 0, --batch-size and --eval-every >= 1, --test-samples, --start-delay and --threads >= 0, --port in 0..65535");
+        }
+
+        return errors;
+    }
+
+    /// <summary>Parses "2.5,1" into factors; the error names <paramref name="option"/>.</summary>
+    public static IReadOnlyList<decimal> ParseList(string text, string option) =>
+        text.Split(',', StringSplitOptions.TrimEntries).Select(t => decimal.TryParse(t, NumberStyles.Number, CultureInfo.InvariantCulture, out var v)
+            ? v
+            : throw new ArgumentException($"{option}: '{t}' is not a number")).ToList();
+}

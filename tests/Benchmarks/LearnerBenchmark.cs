@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace PsTraining.Benchmarks;
+
+/// <summary>
+/// Learner processes against a real parameter-server process (the local launcher, <c>cluster</c>): aggregate
+/// gradients per second of 1, 2 and 4 CPU learners on LeNet-5 (batch 64, one libtorch thread each, running free),
+/// timed from their push logs after a warm-up; in the same run, the same training step in a single python3-torch
+/// process with one thread. The ratio for one learner is the cost of the parameter-server round trip (pull, push,
+/// flat copies) on top of the step.
+/// Usage: dotnet run --project tests/Benchmarks -c Release -- learners [--steps 400] [--learners 1,2,4]
+/// </summary>
+public static class LearnerBenchmark
+{
+    public static int Run(string[] args)
+    {
+        var steps = 400;
+        IReadOnlyList<int> counts = [1, 2, 4];
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--steps": steps = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--learners": counts = args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --steps or --learners");
+            }
+        }
+
+        var (torchVersion, pytorchMs) = StepBenchmark.TimePyTorchBlock("lenet5", new BenchmarkOptions(Threads: 1, Batch: 64, Steps: 100, Warmup: 10));
+        Console.WriteLine($"python3-torch {torchVersion}, one process, one thread: {pytorchMs:F2} ms per LeNet-5 step (batch 64) = {1000 / pytorchMs:F1} steps/s");
+        Console.WriteLine("| learners | gradients/s (all) | ms per gradient per learner | PyTorch ms/step | ratio |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
+        foreach (var n in counts)
+        {
+            var rate = AggregateRate(n, steps);
+            var perLearnerMs = 1000 * n / rate;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {n} | {rate:F1} | {perLearnerMs:F2} | {pytorchMs:F2} | {perLearnerMs / pytorchMs:F3} |"));
+        }
+
+        return 0;
+    }
+
+    /// <summary>Runs <paramref name="learners"/> free-running learners for <paramref name="steps"/> gradients each; gradients/s over the pushes after the first quarter.</summary>
+    private static double AggregateRate(int learners, int steps)
+    {
+        var dir = Directory.CreateTempSubdirectory("pstraining-learner-bench-").FullName;
+        try
+        {
+            var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--learners", $"{learners}",
+                         "--speeds", string.Join(',', Enumerable.Repeat("1", learners)), "--base-step-time", "0", "--steps", $"{steps}", "--duration", "0",
+                         "--test-samples", "0", "--train-samples", "12000", "--threads", "1", "--out", dir])
+            {
+                info.ArgumentList.Add(a);
+            }
+
+            using var process = Process.Start(info)!;
+            var errors = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"the cluster run failed ({process.ExitCode}):\n{output}\n{errors.Result}");
+            }
+
+            var times = File.ReadLines(Path.Combine(dir, "pushes.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("time").GetDouble()).Order().ToList();
+            var timed = times.Skip(times.Count / 4).ToList();
+            return (timed.Count - 1) / (timed[^1] - timed[0]);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+}
