@@ -6,6 +6,7 @@
 #   dataset-fashion-mnist the real Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist)
 #   python3-grpcio python3-grpc-tools python3-numpy  a gRPC implementation we did not write, for the interop tests
 #   python3-simpy         SimPy, the reference of the simulator benchmark
+#   prometheus            promtool and a real Prometheus, for the metrics tests
 #   nodejs npm            render the experiments' Vega-Lite figures to SVG (tools/plots: vega, vega-lite from npm)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy python3-simpy)
+packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy python3-simpy prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@ using System.Globalization;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Hosting;
+using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Transport.Server;
 
 namespace PsTraining.ParameterServer;
@@ -15,6 +16,10 @@ public static class Program
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
+        // Before anything is served: a SIGTERM that comes as soon as the server says it listens must find the handler.
+        using var signals = new StopSignals();
+        using var telemetry = Telemetry.Start("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", MetricNames.ParameterServerMeter);
+        var instruments = new PsInstruments(telemetry.Meter);
         ParameterServerCore core;
         BearerToken? token;
         CheckpointStore? store = null;
@@ -22,11 +27,11 @@ public static class Program
         {
             token = BearerToken.From(options.AuthToken, options.AuthTokenFile);
             var (layout, weights) = InitialModel.Build(options.Model, options.Seed);
-            core = new ParameterServerCore(layout, weights, options.Core);
+            core = new ParameterServerCore(layout, weights, options.Core, instruments: instruments);
             if (options.CheckpointDirectory is { } dir)
             {
                 store = new CheckpointStore(dir, options.KeepCheckpoints);
-                core = Resume(store, options, core);
+                core = Resume(store, options, core, instruments);
             }
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException or Torch.TorchException)
@@ -37,19 +42,29 @@ public static class Program
 
         using (core)
         {
-            var host = await GrpcServerHost.StartAsync(core, new GrpcServerOptions
+            instruments.Observe(() => (long)core.Version, () => core.Stats().Learners.Count(l => l.Live));
+            var host = await GrpcServerHost.StartAsync(core, instruments, new GrpcServerOptions
             {
                 Token = token,
                 MaxReceiveMessageSize = options.MaxMessageBytes,
                 MaxSendMessageSize = options.MaxMessageBytes,
             }, options.Port, loopbackOnly: !options.ListenOnAll, options.TlsCertificate, options.TlsCertificatePassword);
 
+            // The metrics line comes first: whoever waits for "listening" has then seen both ports.
+            await using var metrics = options.MetricsPort is { } metricsPort
+                ? await MetricsEndpoint.StartAsync(telemetry.Prometheus, metricsPort, loopbackOnly: !options.ListenOnAll)
+                : null;
+            var bound = options.ListenOnAll ? "0.0.0.0" : "127.0.0.1";
+            if (metrics is not null)
+            {
+                Console.WriteLine($"metrics on http://{bound}:{metrics.Port}/metrics");
+            }
+
             var scheme = options.TlsCertificate is null ? "http" : "https";
-            Console.WriteLine($"parameter server listening on {scheme}://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{host.Port} " +
+            Console.WriteLine($"parameter server listening on {scheme}://{bound}:{host.Port} " +
                               $"(model {options.Model}, {core.Layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
                               $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(token is null ? "" : ", token required")})");
 
-            using var signals = new StopSignals();
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var onStop = signals.Token.Register(() => stop.TrySetResult());
             using var stopCheckpoints = new CancellationTokenSource();
@@ -74,7 +89,7 @@ public static class Program
     }
 
     /// <summary>Continues from the newest checkpoint that verifies, if any, and says how many updates the last stop lost.</summary>
-    private static ParameterServerCore Resume(CheckpointStore store, ServerOptions options, ParameterServerCore fresh)
+    private static ParameterServerCore Resume(CheckpointStore store, ServerOptions options, ParameterServerCore fresh, PsInstruments instruments)
     {
         var skipped = new List<string>();
         var newest = store.LoadNewest(skipped);
@@ -95,7 +110,7 @@ public static class Program
             throw new ArgumentException($"{found.Path} holds model '{found.Model}', which does not match --model {options.Model}; use another --checkpoint-dir");
         }
 
-        var restored = ParameterServerCore.Restore(fresh.Layout, found.State, options.Core);
+        var restored = ParameterServerCore.Restore(fresh.Layout, found.State, options.Core, instruments: instruments);
         fresh.Dispose();
         var highWater = store.ReadHighWater() ?? found.State.Version;
         var lost = highWater > found.State.Version ? highWater - found.State.Version : 0;

@@ -49,7 +49,7 @@ public static class LearnerBenchmark
         try
         {
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--learners", $"{learners}",
+            foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--metrics-port", "0", "--learners", $"{learners}",
                          "--speeds", string.Join(',', Enumerable.Repeat("1", learners)), "--base-step-time", "0", "--steps", $"{steps}", "--duration", "0",
                          "--test-samples", "0", "--train-samples", "12000", "--threads", "1", "--out", dir])
             {

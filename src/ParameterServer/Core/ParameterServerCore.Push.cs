@@ -16,12 +16,12 @@ public sealed partial class ParameterServerCore
         var gradient = input.Gradient.Span;
         if (gradient.Length != _weights.Length)
         {
-            throw Reject(PsErrorCode.InvalidArgument, $"the gradient holds {gradient.Length} floats but the model {_weights.Length}");
+            throw Reject(PsErrorCode.InvalidArgument, "wrong_shape", $"the gradient holds {gradient.Length} floats but the model {_weights.Length}");
         }
 
         if (!Finite.All(gradient))
         {
-            throw Reject(PsErrorCode.InvalidArgument, $"the gradient of learner {input.LearnerId} (sequence {input.Sequence}) contains NaN or Inf; nothing was applied");
+            throw Reject(PsErrorCode.InvalidArgument, "not_finite", $"the gradient of learner {input.LearnerId} (sequence {input.Sequence}) contains NaN or Inf; nothing was applied");
         }
 
         if (Options.Policy.Kind == PolicyKind.Bsp)
@@ -76,14 +76,22 @@ public sealed partial class ParameterServerCore
     /// <summary>Pushes, waiting as the policy requires; cancelling <paramref name="cancellation"/> (a deadline) abandons the wait.</summary>
     public async Task<PushResult> PushAsync(PushInput input, CancellationToken cancellation = default)
     {
+        long? heldSince = null;
         while (true)
         {
             var changed = WaitForChangeAsync(); // taken before trying, so that no change between the two is missed
             var outcome = TryPush(input);
             if (outcome.Result is { } done)
             {
+                if (heldSince is { } since && Options.Policy.Kind == PolicyKind.Ssp)
+                {
+                    _instruments?.SspWait(_time.GetElapsedTime(since));
+                }
+
                 return done;
             }
+
+            heldSince ??= _time.GetTimestamp();
 
             if (outcome.Pending is { } pending)
             {
@@ -115,13 +123,14 @@ public sealed partial class ParameterServerCore
     {
         if (learner.Left)
         {
-            throw Reject(PsErrorCode.FailedPrecondition, $"learner {learner.Id} has left; register again to rejoin");
+            throw Reject(PsErrorCode.FailedPrecondition, "left", $"learner {learner.Id} has left; register again to rejoin");
         }
 
         Touch(learner);
         if (input.Sequence == learner.LastSequence && learner.LastResult is { } last)
         {
             _duplicates++;
+            _instruments?.Duplicate(learner.Name);
             return PushOutcome.Done(last with { Duplicate = true });
         }
 
@@ -134,24 +143,24 @@ public sealed partial class ParameterServerCore
 
         if (input.Sequence <= learner.LastSequence)
         {
-            throw Reject(PsErrorCode.FailedPrecondition,
+            throw Reject(PsErrorCode.FailedPrecondition, "replay",
                 $"sequence {input.Sequence} of learner {learner.Id} is a replay: the server has applied up to {learner.LastSequence}");
         }
 
         if (input.Sequence != learner.LastSequence + 1 || learner.InFlight is not null)
         {
-            throw Reject(PsErrorCode.InvalidArgument,
+            throw Reject(PsErrorCode.InvalidArgument, "sequence_gap",
                 $"learner {learner.Id} must push sequence {learner.LastSequence + 1} next (one at a time), not {input.Sequence}");
         }
 
         if (input.ReadVersion > Version)
         {
-            throw Reject(PsErrorCode.InvalidArgument, $"read version {input.ReadVersion} is ahead of the server's version {Version}");
+            throw Reject(PsErrorCode.InvalidArgument, "read_version_ahead", $"read version {input.ReadVersion} is ahead of the server's version {Version}");
         }
 
         if (Options.DelayCompensation > 0 && (learner.Backup is null || learner.BackupVersion != input.ReadVersion))
         {
-            throw Reject(PsErrorCode.FailedPrecondition,
+            throw Reject(PsErrorCode.FailedPrecondition, "no_read_snapshot",
                 $"delay compensation needs the weights learner {learner.Id} read: it last pulled version {learner.BackupVersion}, the push says {input.ReadVersion}");
         }
 
@@ -231,6 +240,8 @@ public sealed partial class ParameterServerCore
         learner.Pushes++;
         learner.StalenessSum += result.Staleness;
         learner.MaxStaleness = Math.Max(learner.MaxStaleness, result.Staleness);
+        _instruments?.Staleness(learner.Name, result.Staleness);
+        _instruments?.Applied(learner.Name);
         if (!float.IsNaN(loss))
         {
             learner.LastLoss = loss;
@@ -239,12 +250,15 @@ public sealed partial class ParameterServerCore
         _applied++;
     }
 
-    private PsException Reject(PsErrorCode code, string message)
+    /// <summary>Counts a refusal (by <paramref name="reason"/>, for the metrics) and returns the exception to throw; nothing was changed.</summary>
+    private PsException Reject(PsErrorCode code, string reason, string message)
     {
         lock (_gate)
         {
             _rejected++;
         }
+
+        _instruments?.Rejected(reason);
 
         return new PsException(code, message);
     }

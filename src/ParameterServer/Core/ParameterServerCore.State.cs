@@ -1,3 +1,5 @@
+using PsTraining.ParameterServer.Observability;
+
 namespace PsTraining.ParameterServer.Core;
 
 public sealed partial class ParameterServerCore
@@ -22,9 +24,10 @@ public sealed partial class ParameterServerCore
     }
 
     /// <summary>A core resumed from <paramref name="state"/>; restored learners count as just heard from.</summary>
-    public static ParameterServerCore Restore(ParameterLayout layout, CoreState state, CoreOptions options, TimeProvider? time = null)
+    public static ParameterServerCore Restore(ParameterLayout layout, CoreState state, CoreOptions options, TimeProvider? time = null,
+        PsInstruments? instruments = null)
     {
-        var core = new ParameterServerCore(layout, state.Weights, options, time);
+        var core = new ParameterServerCore(layout, state.Weights, options, time, instruments);
         var optimizerState = core._optimizer.State;
         if (optimizerState.Count != state.OptimizerState.Count || optimizerState.Zip(state.OptimizerState).Any(p => p.First.Length != p.Second.Length))
         {

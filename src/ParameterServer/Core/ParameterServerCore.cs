@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using PsTraining.ParameterServer.Observability;
 
 namespace PsTraining.ParameterServer.Core;
 
@@ -23,6 +24,7 @@ public sealed partial class ParameterServerCore : IDisposable
     private readonly ServerOptimizer _optimizer;
     private readonly TimeProvider _time;
     private TaskCompletionSource? _changed; // made only when someone waits, so that a push nobody waits on allocates nothing
+    private readonly PsInstruments? _instruments;
     private uint _nextLearnerId = 1;
     private long _issued;
     private long _version;
@@ -30,7 +32,8 @@ public sealed partial class ParameterServerCore : IDisposable
     private ulong _duplicates;
     private ulong _rejected;
 
-    public ParameterServerCore(ParameterLayout layout, ReadOnlySpan<float> initialWeights, CoreOptions options, TimeProvider? time = null)
+    public ParameterServerCore(ParameterLayout layout, ReadOnlySpan<float> initialWeights, CoreOptions options, TimeProvider? time = null,
+        PsInstruments? instruments = null)
     {
         var errors = options.Validate();
         if (errors.Count > 0)
@@ -49,6 +52,7 @@ public sealed partial class ParameterServerCore : IDisposable
         _weights = initialWeights.ToArray();
         _shards = Shard.Split(layout.TotalLength, options.Shards);
         _optimizer = ServerOptimizer.Create(options.Optimizer, layout.TotalLength);
+        _instruments = instruments;
     }
 
     public ParameterLayout Layout { get; }
@@ -197,7 +201,7 @@ public sealed partial class ParameterServerCore : IDisposable
 
     private LearnerState Known(uint learnerId) =>
         _learners.GetValueOrDefault(learnerId)
-        ?? throw Reject(PsErrorCode.NotFound, $"learner {learnerId} is not registered; call Register first");
+        ?? throw Reject(PsErrorCode.NotFound, "unknown_learner", $"learner {learnerId} is not registered; call Register first");
 
     private bool IsLive(LearnerState l, DateTimeOffset now) => !l.Left && now - l.LastSeen <= Options.HeartbeatTimeout;
 

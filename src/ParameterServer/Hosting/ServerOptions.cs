@@ -26,6 +26,8 @@ public sealed record ServerOptions
         new("tls-certificate", "PKCS#12 certificate file: serve TLS instead of plaintext h2c"),
         new("tls-certificate-password", "password of the TLS certificate"),
         new("status-interval", "seconds between status lines on stdout (0 = none)", "5"),
+        new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "9464"),
+        new("instance", "service.instance.id of this process's metrics (default: the host name and the gRPC port)"),
         new("checkpoint-dir", "folder for checkpoints; the server resumes from the newest valid one there"),
         new("checkpoint-interval", "seconds between checkpoints (when the version changed)", "30"),
         new("keep-checkpoints", "how many checkpoints to keep", "3"),
@@ -52,6 +54,11 @@ public sealed record ServerOptions
     public string? TlsCertificatePassword { get; init; }
 
     public TimeSpan StatusInterval { get; init; }
+
+    /// <summary>The /metrics port; null serves none.</summary>
+    public int? MetricsPort { get; init; }
+
+    public string? Instance { get; init; }
 
     public string? CheckpointDirectory { get; init; }
 
@@ -100,6 +107,8 @@ public sealed record ServerOptions
             TlsCertificate = o.String("tls-certificate"),
             TlsCertificatePassword = o.String("tls-certificate-password"),
             StatusInterval = TimeSpan.FromSeconds(o.Int("status-interval", 0, 86400)),
+            MetricsPort = o.Int("metrics-port", -1, 65535) is >= 0 and var metrics ? metrics : null,
+            Instance = o.String("instance"),
             CheckpointDirectory = o.String("checkpoint-dir"),
             CheckpointInterval = TimeSpan.FromSeconds(o.Double("checkpoint-interval", 0, 86400, minExclusive: true)),
             KeepCheckpoints = o.Int("keep-checkpoints", 1, 1000),

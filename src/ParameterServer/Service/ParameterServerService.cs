@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
+using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport.Server;
 using PsTraining.ParameterServer.Transport.Wire;
@@ -7,8 +9,11 @@ using Proto = PsTraining.Protocol.V1;
 
 namespace PsTraining.ParameterServer.Service;
 
-/// <summary>The ParameterServer service: translates wire messages into calls on the core and back, nothing more.</summary>
-public sealed class ParameterServerService(ParameterServerCore core)
+/// <summary>
+/// The ParameterServer service: translates wire messages into calls on the core and back, and times the pulls and
+/// pushes for the metrics (their tensor payload counts as the bytes sent and received).
+/// </summary>
+public sealed class ParameterServerService(ParameterServerCore core, PsInstruments? instruments = null)
 {
     public const string Name = "pstraining.v1.ParameterServer";
 
@@ -36,11 +41,13 @@ public sealed class ParameterServerService(ParameterServerCore core)
     /// <summary>The weights as a PullResponse written straight from the flat snapshot.</summary>
     public Task<IWireWriter> Pull(PullRequest request, CallContext call)
     {
+        var start = Stopwatch.GetTimestamp();
         var n = core.Layout.TotalLength;
         var pooled = ArrayPool<float>.Shared.Rent(n);
         try
         {
             var version = core.Pull(request.LearnerId, pooled.AsSpan(0, n));
+            instruments?.Pull(Stopwatch.GetElapsedTime(start), 4L * n);
             return Task.FromResult<IWireWriter>(FlatTensorsWriter.PullResponse(version, core.Layout, pooled.AsMemory(0, n), pooled));
         }
         catch
@@ -52,6 +59,7 @@ public sealed class ParameterServerService(ParameterServerCore core)
 
     public async Task<PushResponse> Push(PushWire request, CallContext call)
     {
+        var start = Stopwatch.GetTimestamp();
         var n = core.Layout.TotalLength;
         var pooled = ArrayPool<float>.Shared.Rent(n);
         PushResult result;
@@ -65,6 +73,8 @@ public sealed class ParameterServerService(ParameterServerCore core)
         {
             ArrayPool<float>.Shared.Return(pooled); // the core keeps no reference to a gradient once the push returns
         }
+
+        instruments?.Push(Stopwatch.GetElapsedTime(start), 4L * n);
 
         return new PushResponse
         {

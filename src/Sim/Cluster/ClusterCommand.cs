@@ -26,11 +26,12 @@ internal static class ClusterCommand
         var threads = new Option<int>("--threads") { Description = "libtorch threads per learner (0 = the cores shared out)" };
         var startDelay = new Option<double>("--start-delay") { Description = "seconds for the learners to load data before their common step clock starts", DefaultValueFactory = _ => d.StartDelay };
         var port = new Option<int>("--port") { Description = "the parameter server's gRPC port (0 = a free one)" };
+        var metricsPort = new Option<int>("--metrics-port") { Description = "the parameter server's /metrics port (0 = a free one, -1 = none)", DefaultValueFactory = _ => d.MetricsPort };
         var output = new Option<string?>("--out") { Description = "run directory (default runs/cluster-TIMESTAMP)" };
         var learnerArgs = new Option<string[]>("--learner-arg") { Description = "an extra learner option for every learner, repeatable: --learner-arg=--jitter --learner-arg=0.1", AllowMultipleArgumentsPerToken = false };
         var command = new Command("cluster", "Run one parameter server and learner processes of different speeds on this machine, with a live view and a run directory.")
         {
-            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, output, learnerArgs,
+            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, output, learnerArgs,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -56,6 +57,7 @@ internal static class ClusterCommand
                     Threads = parse.GetValue(threads),
                     StartDelay = parse.GetValue(startDelay),
                     Port = parse.GetValue(port),
+                    MetricsPort = parse.GetValue(metricsPort),
                     Out = parse.GetValue(output),
                     LearnerArgs = parse.GetValue(learnerArgs) ?? [],
                 };

@@ -19,6 +19,9 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     private readonly List<LearnerProgress> _learners = [];
     private ulong _version;
 
+    /// <summary>The parameter server's /metrics, once it has said where.</summary>
+    public string? MetricsUrl { get; private set; }
+
     public string Directory { get; } = options.Out ?? Path.Combine("runs", $"cluster-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
 
     public async Task<int> RunAsync(CancellationToken interrupt)
@@ -33,11 +36,16 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         {
             "--port", $"{options.Port}", "--model", options.Model, "--policy", options.Policy, "--seed", $"{options.Seed}",
             "--learning-rate", options.LearningRate.ToString(CultureInfo.InvariantCulture), "--status-interval", "5",
-            "--checkpoint-dir", Path.Combine(Directory, "checkpoints"),
+            "--checkpoint-dir", Path.Combine(Directory, "checkpoints"), "--metrics-port", $"{options.MetricsPort}",
         };
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         using var server = ChildProcess.Start("parameter server", "PsTraining.ParameterServer.dll", serverArgs, Path.Combine(Directory, "ps.log"), line =>
         {
+            if (line.StartsWith("metrics on ", StringComparison.Ordinal))
+            {
+                MetricsUrl = line["metrics on ".Length..];
+            }
+
             const string marker = "listening on http://127.0.0.1:";
             var at = line.IndexOf(marker, StringComparison.Ordinal);
             if (at >= 0)
@@ -56,6 +64,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
 
         var address = $"http://127.0.0.1:{listening.Task.Result}";
+        log.WriteLine($"parameter server on {address}{(MetricsUrl is null ? "" : $", metrics on {MetricsUrl}")}; run directory {Directory}");
         var startAt = DateTimeOffset.UtcNow.AddSeconds(options.StartDelay).ToUnixTimeMilliseconds();
         var learnerArgs = new List<List<string>>();
         var children = new List<ChildProcess>();

@@ -24,7 +24,7 @@ internal sealed partial class ServerProcess : IDisposable
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PsTraining.ParameterServer.dll"));
-        foreach (var a in (string[])["--port", "0", "--status-interval", "1", .. args])
+        foreach (var a in (string[])["--port", "0", "--metrics-port", "0", "--status-interval", "1", .. args])
         {
             info.ArgumentList.Add(a);
         }

@@ -10,6 +10,7 @@ using PsTraining.Sim.Simulation;
 namespace PsTraining.Sim.Tests.Cluster;
 
 /// <summary>Real learner processes and a real parameter-server process on loopback, through the launcher and on their own.</summary>
+[Collection(RunsAlone.Name)]
 public sealed partial class ClusterTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
@@ -19,7 +20,7 @@ public sealed partial class ClusterTests : IDisposable
     public void Learners_at_0_2_and_0_5_seconds_get_the_simulators_staleness_away_from_ties()
     {
         var run = Path.Combine(_dir, "run");
-        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--speeds", "2.5,1", "--base-step-time", "0.5", "--duration", "6",
+        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--metrics-port", "0", "--speeds", "2.5,1", "--base-step-time", "0.5", "--duration", "6",
             "--test-samples", "0", "--train-samples", "6000", "--out", run);
         Assert.True(code == 0, output + error);
 
@@ -51,7 +52,7 @@ public sealed partial class ClusterTests : IDisposable
     public void Four_asp_learners_train_lenet5_past_80_percent_test_accuracy()
     {
         var run = Path.Combine(_dir, "run");
-        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--learners", "4", "--speeds", "1,1,1,1", "--base-step-time", "0", "--steps", "600",
+        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--metrics-port", "0", "--learners", "4", "--speeds", "1,1,1,1", "--base-step-time", "0", "--steps", "600",
             "--duration", "0", "--test-samples", "1000", "--eval-every", "100000", "--out", run);
         Assert.True(code == 0, output + error);
         var final = File.ReadLines(Path.Combine(run, "evals.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("testAccuracy").GetDouble()).ToList();
@@ -63,7 +64,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task A_learner_killed_with_SIGKILL_leaves_the_server_and_the_others_going()
     {
         var port = FreePort();
-        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--learning-rate", "0.05"], Path.Combine(_dir, "ps.log"));
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         var learners = Enumerable.Range(0, 3).Select(k => ChildProcess.Start($"learner-{k + 1}", "PsTraining.Learner.dll",
             LearnerArgs(port, k, 3, "--steps", "120", "--step-time", "0.05"), Path.Combine(_dir, $"learner-{k + 1}.log"), line => Record(records, line), logOutput: false)).ToList();
@@ -90,7 +91,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task The_server_killed_and_restarted_from_its_checkpoint_lets_the_learners_finish()
     {
         var port = FreePort();
-        string[] serverArgs = ["--port", $"{port}", "--learning-rate", "0.05", "--checkpoint-dir", Path.Combine(_dir, "checkpoints"), "--checkpoint-interval", "0.5"];
+        string[] serverArgs = ["--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05", "--checkpoint-dir", Path.Combine(_dir, "checkpoints"), "--checkpoint-interval", "0.5"];
         var first = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", serverArgs, Path.Combine(_dir, "ps-1.log"));
         var records = new List<(string Name, ulong Version)>();
         var learners = Enumerable.Range(0, 2).Select(k => ChildProcess.Start($"learner-{k + 1}", "PsTraining.Learner.dll",
@@ -131,7 +132,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task A_learner_stopped_with_SIGTERM_finishes_its_push_and_exits_0()
     {
         var port = FreePort();
-        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}"], Path.Combine(_dir, "ps.log"));
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll", LearnerArgs(port, 0, 1, "--step-time", "0.05"), Path.Combine(_dir, "learner.log"),
             line => Record(records, line), logOutput: false);
@@ -170,7 +171,7 @@ public sealed partial class ClusterTests : IDisposable
         // SIGINT at its default disposition (a shell that started the tests in the background leaves it ignored, and the .NET
         // runtime keeps an inherited "ignore").
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] launcherArgs = ["dotnet", Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--duration", "120", "--test-samples", "0",
+        string[] launcherArgs = ["dotnet", Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--metrics-port", "0", "--duration", "120", "--test-samples", "0",
             "--train-samples", "6000", "--out", Path.Combine(_dir, "run"), .. ending == "failing child" ? ["--learner-arg=--device", "--learner-arg=cuda:7"] : Array.Empty<string>()];
         foreach (var a in (string[])["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])", .. launcherArgs])
         {

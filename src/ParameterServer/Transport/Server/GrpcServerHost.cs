@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Service;
 
 namespace PsTraining.ParameterServer.Transport.Server;
@@ -26,8 +27,13 @@ public sealed class GrpcServerHost : IAsyncDisposable
 
     public int Port { get; }
 
-    public static async Task<GrpcServerHost> StartAsync(ParameterServerCore core, GrpcServerOptions options, int port = 0, bool loopbackOnly = true,
-        string? certificatePath = null, string? certificatePassword = null)
+    public static Task<GrpcServerHost> StartAsync(ParameterServerCore core, GrpcServerOptions options, int port = 0, bool loopbackOnly = true,
+        string? certificatePath = null, string? certificatePassword = null) =>
+        StartAsync(core, null, options, port, loopbackOnly, certificatePath, certificatePassword);
+
+    /// <summary>Starts serving; <paramref name="instruments"/> (optional) time the calls for the metrics.</summary>
+    public static async Task<GrpcServerHost> StartAsync(ParameterServerCore core, PsInstruments? instruments, GrpcServerOptions options, int port = 0,
+        bool loopbackOnly = true, string? certificatePath = null, string? certificatePassword = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders(); // the host prints its own status lines
@@ -56,7 +62,7 @@ public sealed class GrpcServerHost : IAsyncDisposable
             }
         });
         var app = builder.Build();
-        app.MapParameterServer(new ParameterServerService(core), new HealthService(), options);
+        app.MapParameterServer(new ParameterServerService(core, instruments), new HealthService(), options);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new GrpcServerHost(app, new Uri(address).Port);

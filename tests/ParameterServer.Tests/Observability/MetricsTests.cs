@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using PsTraining.ParameterServer.Observability;
+using PsTraining.ParameterServer.Tests.Interop;
+using PsTraining.ParameterServer.Transport;
+using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.V1;
+
+namespace PsTraining.ParameterServer.Tests.Observability;
+
+/// <summary>/metrics of a real parameter-server process: valid for promtool, agreeing with what the pushes got, names pinned.</summary>
+public sealed partial class MetricsTests
+{
+    /// <summary>Every series name the server exports, and so its unit; a rename must change this list (and the dashboards).</summary>
+    private static readonly string[] PinnedNames =
+    [
+        "pstraining_ps_learners_live", "pstraining_ps_model_version", "pstraining_ps_pull_duration_seconds", "pstraining_ps_push_duration_seconds",
+        "pstraining_ps_pushes_applied_total", "pstraining_ps_pushes_duplicate_total", "pstraining_ps_pushes_rejected_total", "pstraining_ps_received_bytes_total",
+        "pstraining_ps_sent_bytes_total", "pstraining_ps_staleness", "target_info",
+    ];
+
+    [Fact]
+    public async Task A_live_scrape_passes_promtool_and_agrees_with_the_pushes()
+    {
+        using var server = await ServerProcess.StartAsync("--model", "linear-regression", "--instance", "ps-test");
+        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{server.Port}"));
+        var client = new ParameterServerClient(channel);
+        var a = (await client.RegisterAsync(new RegisterRequest { Name = "fast" })).LearnerId;
+        var b = (await client.RegisterAsync(new RegisterRequest { Name = "slow" })).LearnerId;
+        var staleness = new List<ulong>();
+        async Task Push(uint learner, ulong sequence, ulong read) => staleness.Add((await client.PushAsync(Request(learner, sequence, read))).Staleness);
+        await Push(a, 1, 0);
+        await Push(a, 2, 1);
+        await Push(b, 1, 0); // staleness 2
+        await Push(a, 3, 2); // staleness 1
+        await Push(a, 3, 2); // a retry: acknowledged again, not applied
+        await Assert.ThrowsAsync<GrpcStatusException>(() => client.PushAsync(Request(b, 5, 0))); // a gap in the sequence
+        var weights = await client.PullAsync(a);
+
+        var text = await Scrape(server);
+        var (code, promtool) = await RunPromtool(text);
+        Assert.True(code == 0, promtool + "\n" + text);
+
+        Assert.Contains("target_info{service_name=\"pstraining-parameter-server\",service_instance_id=\"ps-test\"} 1", text);
+        Assert.Equal("4", Value(text, "pstraining_ps_model_version"));
+        Assert.Equal("3", Value(text, "pstraining_ps_pushes_applied_total", "learner=\"fast\""));
+        Assert.Equal("1", Value(text, "pstraining_ps_pushes_applied_total", "learner=\"slow\""));
+        Assert.Equal("1", Value(text, "pstraining_ps_pushes_duplicate_total", "learner=\"fast\""));
+        Assert.Equal("1", Value(text, "pstraining_ps_pushes_rejected_total", "reason=\"sequence_gap\""));
+        // The staleness histogram holds exactly what the pushes were told: fast 0, 0, 1; slow 2.
+        Assert.Equal("2", Value(text, "pstraining_ps_staleness_bucket", "learner=\"fast\"", "le=\"0\""));
+        Assert.Equal("3", Value(text, "pstraining_ps_staleness_bucket", "learner=\"fast\"", "le=\"1\""));
+        Assert.Equal("0", Value(text, "pstraining_ps_staleness_bucket", "learner=\"slow\"", "le=\"1\""));
+        Assert.Equal("1", Value(text, "pstraining_ps_staleness_bucket", "learner=\"slow\"", "le=\"2\""));
+        Assert.Equal([0UL, 0, 2, 1, 1], staleness);
+        Assert.Contains("otel_scope_name=\"PsTraining.ParameterServer\"", text);
+        Assert.Equal((4 * weights.Weights.Sum(t => t.Values.Count)).ToString(System.Globalization.CultureInfo.InvariantCulture), Value(text, "pstraining_ps_sent_bytes_total"));
+        Assert.Equal(PinnedNames, TypeLines().Matches(text).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void Prometheus_names_follow_the_otel_rules()
+    {
+        Assert.Equal("pstraining_ps_push_duration_seconds", PrometheusText.Name(MetricNames.PushDuration, "s", OpenTelemetry.Metrics.MetricType.Histogram));
+        Assert.Equal("pstraining_ps_received_bytes_total", PrometheusText.Name(MetricNames.Received, "By", OpenTelemetry.Metrics.MetricType.LongSum));
+        Assert.Equal("pstraining_ps_pushes_applied_total", PrometheusText.Name(MetricNames.Applied, "{push}", OpenTelemetry.Metrics.MetricType.LongSum));
+        Assert.Equal("a_b_ratio", PrometheusText.Name("a.b", "1", OpenTelemetry.Metrics.MetricType.DoubleGauge));
+    }
+
+    private static PushRequest Request(uint learner, ulong sequence, ulong read) =>
+        new() { LearnerId = learner, Sequence = sequence, ReadVersion = read, Gradients = { new Tensor { Name = "linear.weight", Shape = { 1, 1 }, Values = { 0.5f } }, new Tensor { Name = "linear.bias", Shape = { 1 }, Values = { 0.25f } } } };
+
+    private static async Task<string> Scrape(ServerProcess server)
+    {
+        string line;
+        lock (server.Output)
+        {
+            line = server.Output.Single(l => l.StartsWith("metrics on ", StringComparison.Ordinal));
+        }
+
+        using var http = new HttpClient();
+        using var response = await http.GetAsync(new Uri(line["metrics on ".Length..]));
+        Assert.Equal(MetricsEndpoint.ContentType, response.Content.Headers.ContentType?.ToString());
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    private static async Task<(int Code, string Output)> RunPromtool(string text)
+    {
+        var info = new ProcessStartInfo("promtool") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.ArgumentList.Add("check");
+        info.ArgumentList.Add("metrics");
+        using var promtool = Process.Start(info) ?? throw new InvalidOperationException("promtool is missing (apt-get install prometheus)");
+        await promtool.StandardInput.WriteAsync(text);
+        promtool.StandardInput.Close();
+        var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        return (promtool.ExitCode, output);
+    }
+
+    /// <summary>The value of the one series of <paramref name="name"/> whose labels contain all of <paramref name="labels"/>.</summary>
+    private static string Value(string text, string name, params string[] labels) =>
+        text.Split('\n').Single(l => (l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal))
+                                     && labels.All(x => l.Contains(x, StringComparison.Ordinal))).Split(' ')[^1];
+
+    [GeneratedRegex(@"^# TYPE (\S+) ", RegexOptions.Multiline)]
+    private static partial Regex TypeLines();
+}
