@@ -31,6 +31,7 @@ public sealed record LearnerOptions
         new("threads", "libtorch threads for this learner (0 = libtorch's default)", "1"),
         new("retry-timeout", "seconds to keep retrying an unreachable parameter server before giving up", "60"),
         new("call-timeout", "deadline of each call, in seconds", "30"),
+        new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "0"),
         new("auth-token", "bearer token for the parameter server"),
         new("auth-token-file", "file holding the bearer token"),
     ];
@@ -38,6 +39,9 @@ public sealed record LearnerOptions
     public required Uri Server { get; init; }
 
     public string? Name { get; init; }
+
+    /// <summary>The name it goes by: --name, or learner-K for shard K−1.</summary>
+    public string LearnerName => Name ?? $"learner-{ShardIndex + 1}";
 
     public required string Model { get; init; }
 
@@ -73,6 +77,9 @@ public sealed record LearnerOptions
     public TimeSpan CallTimeout { get; init; }
 
     public string? Token { get; init; }
+
+    /// <summary>The /metrics port; null serves none.</summary>
+    public int? MetricsPort { get; init; }
 
     /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
     public static (LearnerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
@@ -117,6 +124,7 @@ public sealed record LearnerOptions
             Threads = o.Int("threads", 0, 1024),
             RetryTimeout = TimeSpan.FromSeconds(o.Double("retry-timeout", 0, 86400, minExclusive: true)),
             CallTimeout = TimeSpan.FromSeconds(o.Double("call-timeout", 0, 86400, minExclusive: true)),
+            MetricsPort = o.Int("metrics-port", -1, 65535) is >= 0 and var metrics ? metrics : null,
         };
 
         if (options.ShardIndex >= shardCount)

@@ -1,4 +1,5 @@
 using PsTraining.ParameterServer.Hosting;
+using PsTraining.ParameterServer.Observability;
 using PsTraining.Torch;
 
 namespace PsTraining.Learner;
@@ -17,9 +18,19 @@ public static class Program
     private static async Task<int> RunAsync(LearnerOptions options)
     {
         using var stop = new StopSignals();
+        var name = options.LearnerName;
+        using var telemetry = Telemetry.Start("pstraining-learner", $"{Environment.MachineName}:{name}", MetricNames.LearnerMeter);
+        await using var metrics = options.MetricsPort is { } port ? await MetricsEndpoint.StartAsync(telemetry.Prometheus, port) : null;
+        if (metrics is not null)
+        {
+            // A line for the launcher (which scrapes every learner) as well as for a person.
+            Console.Error.WriteLine($"{name}: metrics on http://127.0.0.1:{metrics.Port}/metrics");
+            Console.Out.WriteLine($"{{\"kind\":\"metrics\",\"name\":\"{name}\",\"url\":\"http://127.0.0.1:{metrics.Port}/metrics\"}}");
+        }
+
         try
         {
-            return await new Worker(options, Console.Out, Console.Error).RunAsync(stop.Token);
+            return await new Worker(options, Console.Out, Console.Error, learner => new LearnerInstruments(telemetry.Meter, learner)).RunAsync(stop.Token);
         }
         catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
         {

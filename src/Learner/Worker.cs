@@ -17,12 +17,13 @@ namespace PsTraining.Learner;
 /// keeps its sequence number, so the server applies it once; a server that restarted (from a checkpoint) is
 /// registered with again and pulled from afresh.
 /// </summary>
-public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter log)
+public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter log, Func<string, LearnerInstruments>? instruments = null)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     // Set by a transport failure, cleared by the next applied push: refusals meanwhile may come from a restarted server.
     private bool _recovering;
+    private LearnerInstruments? _instruments;
 
     /// <summary>Exit codes: 0 done or stopped, 3 the server stayed unreachable, 4 the server refused this learner for good.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
@@ -42,6 +43,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
 
         var (_, session) = await Call(() => Register(client, gradients, learnerId: 0), backoff, stop);
         var name = session.Name;
+        _instruments = instruments?.Invoke(name);
         log.WriteLine($"{name}: registered as learner {session.Id} with {options.Server} (policy {session.Policy}, version {session.Version}); " +
                       $"shard {options.ShardIndex} of {options.ShardCount}, batch {options.BatchSize}, device {options.Device}, " +
                       $"speed {(options.Speed is null ? "as fast as it computes" : options.Speed)}");
@@ -83,6 +85,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                 {
                     // On the weights just read, before computing: the read stays right after the previous push, as the simulator has it.
                     var (testLoss, accuracy) = gradients.Evaluate(weights, test);
+                    _instruments?.Evaluated(accuracy);
                     Write(new EvalRecord(session.Id, name, step, read, Math.Round(Now(), 6), testLoss, accuracy));
                 }
 
@@ -118,8 +121,10 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                 }
 
                 _recovering = false;
+                var pushMs = phase.Elapsed.TotalMilliseconds;
+                _instruments?.Step(computeMs, pullMs + pushMs, loss, options.BatchSize);
                 Write(new PushRecord(session.Id, name, sequence, read, pushed.Version, pushed.Staleness, Math.Round(sentAt, 6), loss, pushed.Duplicate,
-                    Math.Round(pullMs, 3), Math.Round(computeMs, 3), Math.Round(phase.Elapsed.TotalMilliseconds, 3)));
+                    Math.Round(pullMs, 3), Math.Round(computeMs, 3), Math.Round(pushMs, 3)));
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -161,7 +166,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
 
     private async Task<Session> Register(ParameterServerClient client, ShardGradients gradients, uint learnerId)
     {
-        var name = options.Name ?? $"learner-{options.ShardIndex + 1}";
+        var name = options.LearnerName;
         var response = await client.RegisterAsync(new RegisterRequest { Name = name, LearnerId = learnerId }, options.CallTimeout);
         var server = string.Join(", ", response.Layout.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
         var ours = string.Join(", ", gradients.Layout.Tensors.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
@@ -194,12 +199,13 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             {
                 stop.ThrowIfCancellationRequested();
                 _recovering = true;
+                _instruments?.Retried();
                 var delay = backoff.NextDelay()
                             ?? throw new LearnerException($"the parameter server at {options.Server} stayed unreachable for {backoff.Budget.TotalSeconds:0.#} s " +
                                                           $"({backoff.Failures} attempts; last: {e.Message}); giving up", 3);
                 if (backoff.Failures == 1)
                 {
-                    log.WriteLine($"{options.Name ?? "learner"}: {e.Message}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
+                    log.WriteLine($"{options.LearnerName}: {e.Message}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
                 }
 
                 await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
@@ -210,7 +216,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             {
                 // Only while recovering from a failure, i.e. from a server that went away and came back: otherwise a refusal is real.
                 _recovering = false;
-                log.WriteLine($"{options.Name ?? "learner"}: {e.Message}");
+                log.WriteLine($"{options.LearnerName}: {e.Message}");
                 await resync();
                 return (false, default!);
             }

@@ -9,6 +9,7 @@ public static class MetricNames
     public const string ParameterServerMeter = "PsTraining.ParameterServer";
 
     public const string Staleness = "pstraining.ps.staleness";
+    public const string MaxStaleness = "pstraining.ps.staleness.max";
     public const string StalenessUnit = "{update}";
     public const string Applied = "pstraining.ps.pushes.applied";
     public const string Rejected = "pstraining.ps.pushes.rejected";

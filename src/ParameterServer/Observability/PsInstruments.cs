@@ -42,9 +42,14 @@ public sealed class PsInstruments
 
     public Meter Meter { get; }
 
-    /// <summary>Observes the model version and the live learners from <paramref name="version"/> and <paramref name="live"/> at each collection.</summary>
-    public void Observe(Func<long> version, Func<int> live)
+    /// <summary>
+    /// Observes at each collection the model version, the live learners and each learner's largest staleness so far
+    /// (a histogram cannot give a maximum), from <paramref name="version"/>, <paramref name="live"/> and <paramref name="maxStaleness"/>.
+    /// </summary>
+    public void Observe(Func<long> version, Func<int> live, Func<IEnumerable<(string Learner, ulong Max)>> maxStaleness)
     {
+        Meter.CreateObservableGauge(MetricNames.MaxStaleness, () => maxStaleness().Select(m => new Measurement<long>((long)m.Max, new("learner", m.Learner), _mode)),
+            MetricNames.StalenessUnit, "Largest staleness of any gradient of the learner so far");
         Meter.CreateObservableGauge(MetricNames.Version, () => new Measurement<long>(version(), _mode), MetricNames.VersionUnit, "Model version: updates applied so far");
         Meter.CreateObservableGauge(MetricNames.LiveLearners, () => new Measurement<int>(live(), _mode), MetricNames.LearnerUnit, "Learners heard from within the heartbeat timeout");
     }

@@ -4,7 +4,7 @@ using System.Runtime.InteropServices;
 namespace PsTraining.Sim.Cluster;
 
 /// <summary>
-/// A program the launcher starts (<c>dotnet exec NAME.dll ...</c> from the launcher's own folder): standard error,
+/// A program the launcher starts (<c>dotnet exec NAME.dll ...</c> from the launcher's own folder, or another program): standard error,
 /// and standard output unless a line handler takes it, go to a log file in the run directory; it can be asked to
 /// stop (SIGTERM) or killed with its whole tree.
 /// </summary>
@@ -32,18 +32,30 @@ internal sealed partial class ChildProcess : IDisposable
     /// Starts <paramref name="assembly"/> (a dll beside this program) with <paramref name="args"/>; each stdout line goes to
     /// <paramref name="onLine"/>, and to the log too when <paramref name="logOutput"/> (stderr always goes to the log).
     /// </summary>
-    public static ChildProcess Start(string name, string assembly, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true)
+    public static ChildProcess Start(string name, string assembly, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true) =>
+        StartProgram(name, "dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, assembly), .. args], logPath, onLine, logOutput);
+
+    /// <summary>Starts any program (for example Debian's prometheus) the same way.</summary>
+    public static ChildProcess StartProgram(string name, string program, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, assembly));
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
         }
 
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {name}");
+        Process process;
+        try
+        {
+            process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {name}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            log.Dispose();
+            throw new InvalidOperationException($"cannot start {name} ({program}: {e.Message})", e);
+        }
+
         var child = new ChildProcess(name, process, log);
         process.OutputDataReceived += (_, e) =>
         {

@@ -27,11 +27,13 @@ internal static class ClusterCommand
         var startDelay = new Option<double>("--start-delay") { Description = "seconds for the learners to load data before their common step clock starts", DefaultValueFactory = _ => d.StartDelay };
         var port = new Option<int>("--port") { Description = "the parameter server's gRPC port (0 = a free one)" };
         var metricsPort = new Option<int>("--metrics-port") { Description = "the parameter server's /metrics port (0 = a free one, -1 = none)", DefaultValueFactory = _ => d.MetricsPort };
+        var prometheus = new Option<bool>("--prometheus") { Description = "start Debian's prometheus beside the run, scraping the server and every learner each second" };
+        var prometheusPort = new Option<int>("--prometheus-port") { Description = "the port of that Prometheus (its web UI and API)", DefaultValueFactory = _ => d.PrometheusPort };
         var output = new Option<string?>("--out") { Description = "run directory (default runs/cluster-TIMESTAMP)" };
         var learnerArgs = new Option<string[]>("--learner-arg") { Description = "an extra learner option for every learner, repeatable: --learner-arg=--jitter --learner-arg=0.1", AllowMultipleArgumentsPerToken = false };
         var command = new Command("cluster", "Run one parameter server and learner processes of different speeds on this machine, with a live view and a run directory.")
         {
-            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, output, learnerArgs,
+            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, prometheus, prometheusPort, output, learnerArgs,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -58,6 +60,8 @@ internal static class ClusterCommand
                     StartDelay = parse.GetValue(startDelay),
                     Port = parse.GetValue(port),
                     MetricsPort = parse.GetValue(metricsPort),
+                    Prometheus = parse.GetValue(prometheus),
+                    PrometheusPort = parse.GetValue(prometheusPort),
                     Out = parse.GetValue(output),
                     LearnerArgs = parse.GetValue(learnerArgs) ?? [],
                 };

@@ -46,6 +46,11 @@ public sealed record ClusterOptions
     /// <summary>The parameter server's /metrics port (0 = a free one, -1 = none).</summary>
     public int MetricsPort { get; init; } = 9464;
 
+    /// <summary>Start Debian's prometheus beside the run, scraping every process.</summary>
+    public bool Prometheus { get; init; }
+
+    public int PrometheusPort { get; init; } = 9090;
+
     /// <summary>The run directory (default runs/cluster-yyyyMMdd-HHmmss).</summary>
     public string? Out { get; init; }
 
@@ -82,9 +87,14 @@ public sealed record ClusterOptions
             errors.Add("give a budget: --duration SECONDS > 0 or --steps N > 0");
         }
 
-        if (!(LearningRate > 0) || BatchSize < 1 || TestSamples < 0 || EvalEvery < 1 || StartDelay < 0 || Port is < 0 or > 65535 || MetricsPort is < -1 or > 65535 || Threads < 0)
+        if (!(LearningRate > 0) || BatchSize < 1 || TestSamples < 0 || EvalEvery < 1 || StartDelay < 0 || Port is < 0 or > 65535 || MetricsPort is < -1 or > 65535 || PrometheusPort is < 1 or > 65535 || Threads < 0)
         {
-            errors.Add("--learning-rate must be > 0, --batch-size and --eval-every >= 1, --test-samples, --start-delay and --threads >= 0, --port in 0..65535, --metrics-port in -1..65535");
+            errors.Add("--learning-rate must be > 0, --batch-size and --eval-every >= 1, --test-samples, --start-delay and --threads >= 0, --port in 0..65535, --metrics-port in -1..65535, --prometheus-port in 1..65535");
+        }
+
+        if (Prometheus && MetricsPort < 0)
+        {
+            errors.Add("--prometheus needs the parameter server's /metrics: drop --metrics-port -1");
         }
 
         return errors;

@@ -17,6 +17,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
     private readonly object _gate = new();
     private readonly List<LearnerProgress> _learners = [];
+    private PrometheusSidecar? _prometheus;
     private ulong _version;
 
     /// <summary>The parameter server's /metrics, once it has said where.</summary>
@@ -65,6 +66,18 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
         var address = $"http://127.0.0.1:{listening.Task.Result}";
         log.WriteLine($"parameter server on {address}{(MetricsUrl is null ? "" : $", metrics on {MetricsUrl}")}; run directory {Directory}");
+        await using var prometheus = options.Prometheus ? PrometheusSidecar.Start(Directory, options.PrometheusPort) : null;
+        if (prometheus is not null)
+        {
+            _prometheus = prometheus;
+            if (MetricsUrl is not null)
+            {
+                prometheus.Scrape("ps", MetricsUrl);
+            }
+
+            log.WriteLine($"{prometheus} scraping the run every second (config and data in {Directory}); Grafana: deploy/grafana");
+        }
+
         var startAt = DateTimeOffset.UtcNow.AddSeconds(options.StartDelay).ToUnixTimeMilliseconds();
         var learnerArgs = new List<List<string>>();
         var children = new List<ChildProcess>();
@@ -92,6 +105,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             var outcome = await WatchAsync(server, children, clock, interrupt);
 
             await Task.WhenAll(children.Select(c => c.StopAsync(Grace)));
+            await SaveFinalMetrics();
             await server.StopAsync(Grace);
             lock (_gate)
             {
@@ -165,6 +179,11 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             }
         }
 
+        if (_prometheus is { Exited.IsCompleted: true } && !interrupt.IsCancellationRequested)
+        {
+            return (1, $"Prometheus exited ({_prometheus.Exited.Result}) during the run; stopping. Its last lines:\n{_prometheus.Tail()}");
+        }
+
         if (server.Exited.IsCompleted && !interrupt.IsCancellationRequested)
         {
             return (1, $"the parameter server exited ({server.Exited.Result}) during the run; stopping. Its last lines:\n{server.Tail()}");
@@ -197,12 +216,35 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                         evals.WriteLine(line);
                         learner.Evaluated(root.GetProperty("testAccuracy").GetDouble());
                         break;
+                    case "metrics":
+                        learner.MetricsUrl = root.GetProperty("url").GetString();
+                        _prometheus?.Scrape(learner.Name, learner.MetricsUrl!);
+                        break;
                 }
             }
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
         {
             log.WriteLine($"{learner.Name}: {line}");
+        }
+    }
+
+    /// <summary>The parameter server's /metrics once the learners are done, as metrics-final.prom: the run's final counts.</summary>
+    private async Task SaveFinalMetrics()
+    {
+        if (MetricsUrl is null)
+        {
+            return;
+        }
+
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            await File.WriteAllTextAsync(Path.Combine(Directory, "metrics-final.prom"), await http.GetStringAsync(new Uri(MetricsUrl)));
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            log.WriteLine($"the parameter server's final metrics could not be read: {e.Message}");
         }
     }
 

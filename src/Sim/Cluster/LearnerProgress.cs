@@ -23,6 +23,9 @@ internal sealed class LearnerProgress(string name, decimal stepTime)
 
     public string State { get; set; } = "starting";
 
+    /// <summary>The learner's /metrics, once it has said where.</summary>
+    public string? MetricsUrl { get; set; }
+
     public double MeanStaleness => Steps == 0 ? 0 : StalenessSum / Steps;
 
     /// <summary>Gradients per second over the last 5 seconds of its pushes.</summary>

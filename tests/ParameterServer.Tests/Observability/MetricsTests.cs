@@ -16,7 +16,7 @@ public sealed partial class MetricsTests
     [
         "pstraining_ps_learners_live", "pstraining_ps_model_version", "pstraining_ps_pull_duration_seconds", "pstraining_ps_push_duration_seconds",
         "pstraining_ps_pushes_applied_total", "pstraining_ps_pushes_duplicate_total", "pstraining_ps_pushes_rejected_total", "pstraining_ps_received_bytes_total",
-        "pstraining_ps_sent_bytes_total", "pstraining_ps_staleness", "target_info",
+        "pstraining_ps_sent_bytes_total", "pstraining_ps_staleness", "pstraining_ps_staleness_max", "target_info",
     ];
 
     [Fact]
@@ -53,6 +53,8 @@ public sealed partial class MetricsTests
         Assert.Equal("0", Value(text, "pstraining_ps_staleness_bucket", "learner=\"slow\"", "le=\"1\""));
         Assert.Equal("1", Value(text, "pstraining_ps_staleness_bucket", "learner=\"slow\"", "le=\"2\""));
         Assert.Equal([0UL, 0, 2, 1, 1], staleness);
+        Assert.Equal("1", Value(text, "pstraining_ps_staleness_max", "learner=\"fast\""));
+        Assert.Equal("2", Value(text, "pstraining_ps_staleness_max", "learner=\"slow\""));
         Assert.Contains("otel_scope_name=\"PsTraining.ParameterServer\"", text);
         Assert.Equal((4 * weights.Weights.Sum(t => t.Values.Count)).ToString(System.Globalization.CultureInfo.InvariantCulture), Value(text, "pstraining_ps_sent_bytes_total"));
         Assert.Equal(PinnedNames, TypeLines().Matches(text).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));

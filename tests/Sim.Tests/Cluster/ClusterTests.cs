@@ -46,6 +46,17 @@ public sealed partial class ClusterTests : IDisposable
         Assert.Equal((ulong)pushes.Count, summary.RootElement.GetProperty("version").GetUInt64());
         Assert.Contains("\"stepTime\": 0.2", File.ReadAllText(Path.Combine(run, "config.json")));
         Assert.Contains("learner-1: ", output); // the plain status lines when the output is not a terminal
+
+        // The server's staleness histogram, read from its /metrics once the learners were done, holds exactly the pushes' staleness.
+        var final = File.ReadAllLines(Path.Combine(run, "metrics-final.prom"));
+        foreach (var learner in new[] { 1, 2 })
+        {
+            foreach (var bound in new[] { 0, 1, 2, 4, 8 })
+            {
+                var line = final.Single(l => l.StartsWith($"pstraining_ps_staleness_bucket{{learner=\"learner-{learner}\",", StringComparison.Ordinal) && l.Contains($"le=\"{bound}\"", StringComparison.Ordinal));
+                Assert.Equal(pushes.Count(p => p.Learner == learner && p.Staleness <= (ulong)bound), long.Parse(line.Split(' ')[^1], CultureInfo.InvariantCulture));
+            }
+        }
     }
 
     [Fact]
@@ -146,6 +157,49 @@ public sealed partial class ClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_learners_metrics_pass_promtool_while_it_trains()
+    {
+        var port = FreePort();
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
+        var records = new List<(string Name, ulong Version)>();
+        string? url = null;
+        using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll", LearnerArgs(port, 0, 1, "--step-time", "0.05", "--test-samples", "200", "--eval-every", "5"),
+            Path.Combine(_dir, "learner.log"), line =>
+            {
+                var e = JsonDocument.Parse(line).RootElement;
+                if (e.GetProperty("kind").GetString() == "metrics")
+                {
+                    url = e.GetProperty("url").GetString();
+                }
+
+                Record(records, line);
+            }, logOutput: false);
+        await WaitUntil(() => Count(records, "learner-1") >= 12 && url is not null, learner);
+
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(url!));
+        var check = new ProcessStartInfo("promtool") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        check.ArgumentList.Add("check");
+        check.ArgumentList.Add("metrics");
+        using var promtool = Process.Start(check)!;
+        await promtool.StandardInput.WriteAsync(text);
+        promtool.StandardInput.Close();
+        var problems = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        Assert.True(promtool.ExitCode == 0, problems + "\n" + text);
+
+        string[] names = ["pstraining_learner_accuracy_ratio", "pstraining_learner_loss", "pstraining_learner_samples_total", "pstraining_learner_step_duration_seconds", "target_info"];
+        Assert.Equal(names, text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).Select(l => l.Split(' ')[2]).Order(StringComparer.Ordinal));
+        Assert.Contains("service_name=\"pstraining-learner\"", text);
+        Assert.Contains("pstraining_learner_step_duration_seconds_count{learner=\"learner-1\",mode=\"real\",phase=\"compute\"", text);
+        Assert.Contains("pstraining_learner_step_duration_seconds_count{learner=\"learner-1\",mode=\"real\",phase=\"communication\"", text);
+        var samples = long.Parse(text.Split('\n').Single(l => l.StartsWith("pstraining_learner_samples_total{", StringComparison.Ordinal)).Split(' ')[^1], CultureInfo.InvariantCulture);
+        Assert.True(samples >= 12 * 64 && samples % 64 == 0, $"{samples} samples");
+        learner.Terminate();
+        Assert.Equal(0, await learner.Exited.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task A_learner_gives_up_on_an_unreachable_server_with_the_reason()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
@@ -162,23 +216,57 @@ public sealed partial class ClusterTests : IDisposable
         Assert.Contains("retrying for up to 2 s", await error);
     }
 
+    [Fact]
+    public async Task A_real_prometheus_scrapes_a_run_and_every_dashboard_query_has_data()
+    {
+        var prometheusPort = FreePort();
+        using var launcher = StartLauncherAlone("--prometheus", "--prometheus-port", $"{prometheusPort}", "--policy", "ssp:1", "--duration", "120",
+            "--test-samples", "200", "--eval-every", "10", "--train-samples", "6000", "--out", Path.Combine(_dir, "run"));
+        var output = launcher.StandardOutput.ReadToEndAsync();
+        var errors = launcher.StandardError.ReadToEndAsync();
+        var group = launcher.Id;
+        var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "grafana", "dashboards", "pstraining.json")));
+        var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!.Replace("$learner", ".*", StringComparison.Ordinal)).ToList();
+        Assert.True(expressions.Count >= 10);
+
+        using var http = new HttpClient();
+        var empty = expressions.ToList();
+        var clock = Stopwatch.StartNew();
+        while (empty.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(90) && !launcher.HasExited)
+        {
+            await Task.Delay(2000);
+            foreach (var expression in empty.ToList())
+            {
+                try
+                {
+                    using var answer = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{prometheusPort}/api/v1/query?query={Uri.EscapeDataString(expression)}")));
+                    if (answer.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0)
+                    {
+                        empty.Remove(expression);
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    // Prometheus is still starting.
+                }
+            }
+        }
+
+        Assert.Equal(0, kill(launcher.Id, 2));
+        await launcher.WaitForExitAsync().WaitAsync(Timeout);
+        Assert.True(empty.Count == 0, $"no data for: {string.Join("; ", empty)}\n{await output}\n{await errors}");
+        Assert.Equal(130, launcher.ExitCode);
+        Assert.Empty(ProcessesInGroup(group)); // Prometheus too
+    }
+
     [Theory]
     [InlineData("ctrl-c")]
     [InlineData("failing child")]
     public async Task The_launcher_leaves_no_process_behind(string ending)
     {
-        // The launcher in a process group of its own, so that every process it started can be looked for afterwards, and with
-        // SIGINT at its default disposition (a shell that started the tests in the background leaves it ignored, and the .NET
-        // runtime keeps an inherited "ignore").
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        string[] launcherArgs = ["dotnet", Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--metrics-port", "0", "--duration", "120", "--test-samples", "0",
-            "--train-samples", "6000", "--out", Path.Combine(_dir, "run"), .. ending == "failing child" ? ["--learner-arg=--device", "--learner-arg=cuda:7"] : Array.Empty<string>()];
-        foreach (var a in (string[])["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])", .. launcherArgs])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var launcher = Process.Start(info)!;
+        using var launcher = StartLauncherAlone(["--duration", "120", "--test-samples", "0", "--train-samples", "6000", "--out", Path.Combine(_dir, "run"),
+            .. ending == "failing child" ? ["--learner-arg=--device", "--learner-arg=cuda:7"] : Array.Empty<string>()]);
         var output = launcher.StandardOutput.ReadToEndAsync();
         var errors = launcher.StandardError.ReadToEndAsync();
         var group = launcher.Id; // os.setsid() then exec in place: the launcher leads its own group
@@ -202,9 +290,37 @@ public sealed partial class ClusterTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>
+    /// The launcher (cluster ARGS, /metrics on a free port) in a process group of its own, so that every process it started
+    /// can be looked for afterwards, and with SIGINT at its default disposition (a shell that started the tests in the
+    /// background leaves it ignored, and the .NET runtime keeps an inherited "ignore").
+    /// </summary>
+    private static Process StartLauncherAlone(params string[] args)
+    {
+        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in (string[])["-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.setsid(); os.execvp(sys.argv[1], sys.argv[1:])",
+                     "dotnet", Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--metrics-port", "0", .. args])
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        return Process.Start(info)!;
+    }
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
+        {
+            dir = dir.Parent;
+        }
+
+        return dir?.FullName ?? throw new InvalidOperationException("the repository root was not found above " + AppContext.BaseDirectory);
+    }
+
     private static string[] LearnerArgs(int port, int shard, int shards, params string[] extra) =>
         ["--ps", $"http://127.0.0.1:{port}", "--name", $"learner-{shard + 1}", "--shard-index", $"{shard}", "--shard-count", $"{shards}",
-         "--train-samples", "6000", "--test-samples", "0", "--threads", "1", .. extra];
+         "--train-samples", "6000", "--threads", "1", .. extra.Contains("--test-samples") ? extra : ["--test-samples", "0", .. extra]];
 
     private static void Record(List<(string, ulong)> records, string line)
     {
