@@ -4,7 +4,8 @@ namespace PsTraining.Benchmarks;
 /// <c>dotnet run --project tests/Benchmarks -c Release -- [step] [options]</c>: the training step against python3-torch (default);
 /// <c>-- transport [options]</c>: push+pull round trips against a plain Python grpcio server;
 /// <c>-- simulate [options]</c>: events per second of the simulator in staleness-only mode;
-/// <c>-- learners [options]</c>: learner processes against a parameter-server process, against a single python3-torch process.
+/// <c>-- learners [options]</c>: learner processes against a parameter-server process, against a single python3-torch process;
+/// <c>-- metrics [options]</c>: push throughput with the server's metrics on and off.
 /// </summary>
 public static class Program
 {
@@ -13,6 +14,7 @@ public static class Program
         "transport" => await TransportBenchmark.RunAsync(args[1..]),
         "simulate" => SimulatorBenchmark.Run(args[1..]),
         "learners" => LearnerBenchmark.Run(args[1..]),
+        "metrics" => await TransportBenchmark.RunMetricsAsync(args[1..]),
         "step" => StepBenchmark.Run(args[1..]),
         _ => StepBenchmark.Run(args),
     };

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.ParameterServer.Transport.Server;
 using PsTraining.Protocol.V1;
@@ -70,11 +71,76 @@ public static class TransportBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {size} | {learners} | {server} | {r.PushesPerSecond:F1} | {r.PushesPerSecond * size * 4 / 1e6:F1} | {r.P50:F2} | {r.P99:F2} | {(ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "")} |"));
 
-    private static async Task<Result> MeasureOurs(int size, int learners, double seconds, bool pullEveryStep)
+    /// <summary>
+    /// <c>metrics</c>: push+pull throughput of our server with its metrics on (the instruments recording into the
+    /// OpenTelemetry SDK, scraped through the Prometheus exporter every second, as Prometheus would) and off, alternating.
+    /// Usage: dotnet run --project tests/Benchmarks -c Release -- metrics [--seconds 3] [--repeats 5] [--learners 4]
+    /// </summary>
+    public static async Task<int> RunMetricsAsync(string[] args)
+    {
+        var (seconds, repeats, learners) = (3.0, 5, 4);
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--repeats": repeats = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--learners": learners = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --seconds, --repeats or --learners");
+            }
+        }
+
+        var (on, off) = (new List<double>(), new List<double>());
+        async Task<double> Measure(bool metrics)
+        {
+            if (!metrics)
+            {
+                return (await MeasureOurs(61706, learners, seconds, pullEveryStep: true)).PushesPerSecond;
+            }
+
+            using var telemetry = Telemetry.Start("pstraining-benchmark", "metrics-on", MetricNames.ParameterServerMeter);
+            using var scraping = new CancellationTokenSource();
+            var scraper = Task.Run(async () =>
+            {
+                while (!scraping.IsCancellationRequested)
+                {
+                    await telemetry.Prometheus.Scrape();
+                    await Task.Delay(1000, scraping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                }
+            });
+            var rate = (await MeasureOurs(61706, learners, seconds, pullEveryStep: true, new PsInstruments(telemetry.Meter))).PushesPerSecond;
+            scraping.Cancel();
+            await scraper;
+            return rate;
+        }
+
+        await Measure(false); // warm-up, not counted
+        await Measure(true);
+        for (var r = 0; r < repeats; r++)
+        {
+            // Alternating which goes first, so that neither side always follows the other.
+            foreach (var metrics in r % 2 == 0 ? new[] { false, true } : [true, false])
+            {
+                (metrics ? on : off).Add(await Measure(metrics));
+            }
+        }
+
+        double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        Console.WriteLine($"push+pull of 61706 floats, {learners} learners, {seconds} s per run, {repeats} runs each in alternating order after a warm-up pair; medians");
+        // Runs next to each other see the same machine: the median of the per-pair ratios is steadier than the ratio of the medians.
+        var pairs = off.Zip(on, (a, b) => b / a).ToList();
+        Console.WriteLine("| metrics off pushes/s | metrics on pushes/s | on/off (medians) | on/off (median of pairs) |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {Median(off):F1} | {Median(on):F1} | {Median(on) / Median(off):F3} | {Median(pairs):F3} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"runs off: {string.Join(", ", off.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; on: {string.Join(", ", on.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}"));
+        return 0;
+    }
+
+    private static async Task<Result> MeasureOurs(int size, int learners, double seconds, bool pullEveryStep, PsInstruments? instruments = null)
     {
         var layout = new ParameterLayout([("w", [size])]);
-        using var core = new ParameterServerCore(layout, new float[size], new CoreOptions { Shards = 4, LearningRate = 0.001f });
-        await using var host = await GrpcServerHost.StartAsync(core, new GrpcServerOptions());
+        using var core = new ParameterServerCore(layout, new float[size], new CoreOptions { Shards = 4, LearningRate = 0.001f }, instruments: instruments);
+        await using var host = await GrpcServerHost.StartAsync(core, instruments, new GrpcServerOptions());
         return await Drive(host.Port, size, learners, seconds, pullEveryStep);
     }
 
