@@ -139,6 +139,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             if (ok)
             {
                 var (testLoss, accuracy) = gradients.Evaluate(weights, test);
+                _instruments?.Evaluated(accuracy);
                 Write(new EvalRecord(session.Id, name, step, version, Math.Round(Now(), 6), testLoss, accuracy));
             }
         }

@@ -21,15 +21,24 @@ internal static class StalenessCommand
         var slow = new Option<string[]>("--slow") { Description = "LEARNER:FROM:TO:FACTOR, repeatable: gradients LEARNER starts in [FROM, TO) take FACTOR times as long" };
         var seed = new Option<long>("--seed") { Description = "seed of the random speed models" };
         var trace = new Option<string?>("--trace") { Description = "replay the push log of a real run (the launcher's pushes.jsonl) instead of speed models" };
+        var serveMetrics = new Option<int?>("--serve-metrics") { Description = "serve the simulated server's metrics (mode=\"sim\") on this port (0 = a free one) while replaying the run at --pace" };
+        var pace = new Option<double>("--pace") { Description = "with --serve-metrics: virtual time units per wall-clock second", DefaultValueFactory = _ => 1 };
+        var linger = new Option<double>("--linger") { Description = "with --serve-metrics: seconds to keep serving after the run, for a last scrape", DefaultValueFactory = _ => 5 };
         until.Required = false;
         var staleness = new Command("staleness", "Simulate learners on a virtual clock and print the staleness of every applied gradient.")
         {
-            stepTimes, speeds, until, format, policy, random, straggler, slow, seed, trace,
+            stepTimes, speeds, until, format, policy, random, straggler, slow, seed, trace, serveMetrics, pace, linger,
         };
-        staleness.SetAction(parse =>
+        staleness.SetAction(async (parse, _) =>
         {
             try
             {
+                await using var live = parse.GetValue(serveMetrics) is { } port ? await LiveMetrics.StartAsync(port, parse.GetValue(pace)) : null;
+                if (live is not null)
+                {
+                    Console.Error.WriteLine($"metrics on {live.Url} (mode=\"sim\"), replaying at {parse.GetValue(pace)} virtual time units per second");
+                }
+
                 if (parse.GetValue(trace) is { } recorded)
                 {
                     Console.Write(Replay(recorded, parse.GetValue(format)!, parse.GetValue(policy)!));
@@ -42,7 +51,12 @@ internal static class StalenessCommand
                 }
 
                 Console.Write(Run(StepTimes(parse.GetValue(stepTimes), parse.GetValue(speeds)), parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!,
-                    parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed), parse.GetValue(slow) ?? []));
+                    parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed), parse.GetValue(slow) ?? [], live));
+                if (live is not null)
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(linger))));
+                }
+
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException)
@@ -84,7 +98,7 @@ internal static class StalenessCommand
 
     /// <summary>The whole output of <c>staleness</c>: the applied gradients, then the per-learner summary.</summary>
     public static string Run(string stepTimes, string until, string format, string policy, string? random = null, IReadOnlyList<string>? stragglers = null,
-        long seed = 0, IReadOnlyList<string>? slowPeriods = null)
+        long seed = 0, IReadOnlyList<string>? slowPeriods = null, LiveMetrics? live = null)
     {
         if (format is not ("jsonl" or "table"))
         {
@@ -96,8 +110,9 @@ internal static class StalenessCommand
         var speeds = SpeedModels.Build(times, random, stragglers ?? [], slowPeriods);
         var pauses = speeds.OfType<StragglerSpeed>().Select(s => s.Pause);
         var scale = TimeScale.For([.. times, horizon, .. pauses], randomDraws: speeds.Any(s => s is not (ConstantSpeed or StragglerSpeed { Inner: ConstantSpeed })));
-        var simulation = new StalenessSimulation(speeds, ConsistencyPolicy.Parse(policy), seed);
-        var applied = simulation.Run(scale.ToTicks(horizon), scale);
+        var simulation = new StalenessSimulation(speeds, ConsistencyPolicy.Parse(policy), seed) { Instruments = live?.Instruments };
+        var applied = new List<AppliedGradient>();
+        simulation.Run(scale.ToTicks(horizon), scale, live is null ? applied.Add : live.Paced(scale, applied.Add));
         var summary = StalenessSummary.Of(applied, times.Count);
         return format == "jsonl" ? Jsonl(applied, summary, scale) : Table(applied, summary, scale);
     }

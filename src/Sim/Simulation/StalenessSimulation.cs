@@ -2,6 +2,7 @@ using PsTraining.Learner;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Observability;
 
 namespace PsTraining.Sim.Simulation;
 
@@ -44,6 +45,9 @@ public sealed class StalenessSimulation
     /// <summary>Called after every applied gradient, with the core (for evaluation in the hybrid mode).</summary>
     public Action<AppliedGradient, float, ParameterServerCore>? OnApplied { get; init; }
 
+    /// <summary>The core's instruments (mode="sim"): the same metrics as the gRPC server's, for the same dashboard.</summary>
+    public PsInstruments? Instruments { get; init; }
+
     /// <summary>Constant step times in ticks, the unit of the time given to <see cref="Run"/> (whatever its scale).</summary>
     public StalenessSimulation(IReadOnlyList<long> stepTicks, ConsistencyPolicy policy)
         : this(stepTicks.Select(t => t > 0 ? (SpeedModel)new ConstantSpeed(t) : throw new ArgumentException("every learner needs a step time > 0")).ToList(), policy)
@@ -66,7 +70,8 @@ public sealed class StalenessSimulation
         // Learners never time out on the virtual clock.
         var options = (_coreOptions ?? new CoreOptions { Shards = 1, LearningRate = 1 }) with { Policy = _policy, HeartbeatTimeout = TimeSpan.FromDays(365 * 1000) };
         var layout = _gradients?.Layout ?? new ParameterLayout([]);
-        using var core = new ParameterServerCore(layout, _gradients?.InitialWeights ?? [], options, clock);
+        using var core = new ParameterServerCore(layout, _gradients?.InitialWeights ?? [], options, clock, Instruments);
+        Instruments?.Observe(() => (long)core.Version, () => core.Stats().Learners.Count(l => l.Live), () => core.Stats().Learners.Select(l => (l.Name, l.MaxStaleness)));
         var n = _speeds.Count;
         var snapshots = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();
         var gradients = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();
