@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using PsTraining.ParameterServer.Hosting;
 
 namespace PsTraining.ParameterServer.Observability;
 
@@ -32,15 +30,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            void Http1(ListenOptions listen) => listen.Protocols = HttpProtocols.Http1;
-            if (loopbackOnly)
-            {
-                kestrel.Listen(System.Net.IPAddress.Loopback, port, Http1);
-            }
-            else
-            {
-                kestrel.ListenAnyIP(port, Http1);
-            }
+            KestrelListener.Listen(kestrel, port, loopbackOnly, listen => listen.Protocols = HttpProtocols.Http1);
         });
         var app = builder.Build();
         app.MapGet("/metrics", async (HttpContext context) =>
@@ -50,8 +40,7 @@ public sealed class MetricsEndpoint : IAsyncDisposable
             await context.Response.WriteAsync(text, context.RequestAborted);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new MetricsEndpoint(app, new Uri(address).Port);
+        return new MetricsEndpoint(app, KestrelListener.BoundPort(app));
     }
 
     public async ValueTask DisposeAsync()

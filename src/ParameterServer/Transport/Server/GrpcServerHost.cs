@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Service;
 
@@ -52,20 +50,12 @@ public sealed class GrpcServerHost : IAsyncDisposable
                 }
             }
 
-            if (loopbackOnly)
-            {
-                kestrel.Listen(System.Net.IPAddress.Loopback, port, Configure);
-            }
-            else
-            {
-                kestrel.ListenAnyIP(port, Configure);
-            }
+            KestrelListener.Listen(kestrel, port, loopbackOnly, Configure);
         });
         var app = builder.Build();
         app.MapParameterServer(new ParameterServerService(core, instruments), new HealthService(), options);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new GrpcServerHost(app, new Uri(address).Port);
+        return new GrpcServerHost(app, KestrelListener.BoundPort(app));
     }
 
     public async ValueTask DisposeAsync()
