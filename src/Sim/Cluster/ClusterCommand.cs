@@ -29,11 +29,12 @@ internal static class ClusterCommand
         var metricsPort = new Option<int>("--metrics-port") { Description = "the parameter server's /metrics port (0 = a free one, -1 = none)", DefaultValueFactory = _ => d.MetricsPort };
         var prometheus = new Option<bool>("--prometheus") { Description = "start Debian's prometheus beside the run, scraping the server and every learner each second" };
         var prometheusPort = new Option<int>("--prometheus-port") { Description = "the port of that Prometheus (its web UI and API)", DefaultValueFactory = _ => d.PrometheusPort };
+        var linger = new Option<double>("--linger") { Description = "seconds the server (and Prometheus) keep serving after the learners finish, for the dashboards" };
         var output = new Option<string?>("--out") { Description = "run directory (default runs/cluster-TIMESTAMP)" };
         var learnerArgs = new Option<string[]>("--learner-arg") { Description = "an extra learner option for every learner, repeatable: --learner-arg=--jitter --learner-arg=0.1", AllowMultipleArgumentsPerToken = false };
         var command = new Command("cluster", "Run one parameter server and learner processes of different speeds on this machine, with a live view and a run directory.")
         {
-            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, prometheus, prometheusPort, output, learnerArgs,
+            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, prometheus, prometheusPort, linger, output, learnerArgs,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -62,6 +63,7 @@ internal static class ClusterCommand
                     MetricsPort = parse.GetValue(metricsPort),
                     Prometheus = parse.GetValue(prometheus),
                     PrometheusPort = parse.GetValue(prometheusPort),
+                    Linger = parse.GetValue(linger),
                     Out = parse.GetValue(output),
                     LearnerArgs = parse.GetValue(learnerArgs) ?? [],
                 };

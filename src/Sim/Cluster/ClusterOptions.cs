@@ -51,6 +51,9 @@ public sealed record ClusterOptions
 
     public int PrometheusPort { get; init; } = 9090;
 
+    /// <summary>Seconds the server (and Prometheus) keep serving after the learners finish, for a look at the final state.</summary>
+    public double Linger { get; init; }
+
     /// <summary>The run directory (default runs/cluster-yyyyMMdd-HHmmss).</summary>
     public string? Out { get; init; }
 
@@ -87,9 +90,9 @@ public sealed record ClusterOptions
             errors.Add("give a budget: --duration SECONDS > 0 or --steps N > 0");
         }
 
-        if (!(LearningRate > 0) || BatchSize < 1 || TestSamples < 0 || EvalEvery < 1 || StartDelay < 0 || Port is < 0 or > 65535 || MetricsPort is < -1 or > 65535 || PrometheusPort is < 1 or > 65535 || Threads < 0)
+        if (!(LearningRate > 0) || BatchSize < 1 || TestSamples < 0 || EvalEvery < 1 || StartDelay < 0 || Linger < 0 || Port is < 0 or > 65535 || MetricsPort is < -1 or > 65535 || PrometheusPort is < 1 or > 65535 || Threads < 0)
         {
-            errors.Add("--learning-rate must be > 0, --batch-size and --eval-every >= 1, --test-samples, --start-delay and --threads >= 0, --port in 0..65535, --metrics-port in -1..65535, --prometheus-port in 1..65535");
+            errors.Add("--learning-rate must be > 0, --batch-size and --eval-every >= 1, --test-samples, --start-delay, --linger and --threads >= 0, --port in 0..65535, --metrics-port in -1..65535, --prometheus-port in 1..65535");
         }
 
         if (Prometheus && MetricsPort < 0)

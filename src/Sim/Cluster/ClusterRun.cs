@@ -105,13 +105,21 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             var outcome = await WatchAsync(server, children, clock, interrupt);
 
             await Task.WhenAll(children.Select(c => c.StopAsync(Grace)));
-            await SaveFinalMetrics();
-            await server.StopAsync(Grace);
             lock (_gate)
             {
                 pushes.Flush();
                 evals.Flush();
             }
+
+            await SaveFinalMetrics();
+            if (outcome.ExitCode == 0 && options.Linger > 0)
+            {
+                // The learners are done; the server (and Prometheus) stay up for the dashboards until the time is up or Ctrl-C.
+                log.WriteLine($"{outcome.Message}; serving the final state for {options.Linger} s (Ctrl-C ends it)");
+                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(options.Linger), interrupt), server.Exited).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+
+            await server.StopAsync(Grace);
 
             WriteSummary(outcome, children, clock.Elapsed);
             log.WriteLine(outcome.Message);

@@ -217,11 +217,12 @@ public sealed partial class ClusterTests : IDisposable
     }
 
     [Fact]
-    public async Task A_real_prometheus_scrapes_a_run_and_every_dashboard_query_has_data()
+    public async Task A_real_prometheus_scrapes_a_run_every_dashboard_query_has_data_and_its_staleness_histogram_equals_the_push_log()
     {
         var prometheusPort = FreePort();
-        using var launcher = StartLauncherAlone("--prometheus", "--prometheus-port", $"{prometheusPort}", "--policy", "ssp:1", "--duration", "120",
-            "--test-samples", "200", "--eval-every", "10", "--train-samples", "6000", "--out", Path.Combine(_dir, "run"));
+        var run = Path.Combine(_dir, "run");
+        using var launcher = StartLauncherAlone("--prometheus", "--prometheus-port", $"{prometheusPort}", "--policy", "ssp:1", "--duration", "15", "--linger", "120",
+            "--test-samples", "200", "--eval-every", "10", "--train-samples", "6000", "--out", run);
         var output = launcher.StandardOutput.ReadToEndAsync();
         var errors = launcher.StandardError.ReadToEndAsync();
         var group = launcher.Id;
@@ -231,6 +232,13 @@ public sealed partial class ClusterTests : IDisposable
         Assert.True(expressions.Count >= 10);
 
         using var http = new HttpClient();
+        async Task<JsonElement> Query(string expression)
+        {
+            using var answer = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{prometheusPort}/api/v1/query?query={Uri.EscapeDataString(expression)}")));
+            return answer.RootElement.GetProperty("data").GetProperty("result").Clone();
+        }
+
+        // While the learners train: every query of the dashboard gets data.
         var empty = expressions.ToList();
         var clock = Stopwatch.StartNew();
         while (empty.Count > 0 && clock.Elapsed < TimeSpan.FromSeconds(90) && !launcher.HasExited)
@@ -240,8 +248,7 @@ public sealed partial class ClusterTests : IDisposable
             {
                 try
                 {
-                    using var answer = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{prometheusPort}/api/v1/query?query={Uri.EscapeDataString(expression)}")));
-                    if (answer.RootElement.GetProperty("data").GetProperty("result").GetArrayLength() > 0)
+                    if ((await Query(expression)).GetArrayLength() > 0)
                     {
                         empty.Remove(expression);
                     }
@@ -253,10 +260,28 @@ public sealed partial class ClusterTests : IDisposable
             }
         }
 
-        Assert.Equal(0, kill(launcher.Id, 2));
+        Assert.True(empty.Count == 0, $"no data for: {string.Join("; ", empty)}");
+
+        // Once they are done (the launcher keeps the server and Prometheus up), Prometheus's staleness histogram is the push log's.
+        await WaitUntil(() => File.Exists(Path.Combine(run, "metrics-final.prom")) || launcher.HasExited, null);
+        await Task.Delay(3000); // two more scrapes
+        var pushes = Pushes(run).ToList();
+        Assert.True(pushes.Count > 50, $"{pushes.Count} pushes");
+        var buckets = await Query("pstraining_ps_staleness_bucket");
+        foreach (var series in buckets.EnumerateArray())
+        {
+            var labels = series.GetProperty("metric");
+            var learner = int.Parse(labels.GetProperty("learner").GetString()!["learner-".Length..], CultureInfo.InvariantCulture);
+            var le = labels.GetProperty("le").GetString()!;
+            var expected = pushes.Count(p => p.Learner == learner && (le == "+Inf" || p.Staleness <= double.Parse(le, CultureInfo.InvariantCulture)));
+            Assert.Equal(expected.ToString(CultureInfo.InvariantCulture), series.GetProperty("value")[1].GetString());
+        }
+
+        Assert.Equal(2 * 10, buckets.GetArrayLength()); // two learners, nine bounds and +Inf
+
+        Assert.Equal(0, kill(launcher.Id, 2)); // Ctrl-C ends the lingering
         await launcher.WaitForExitAsync().WaitAsync(Timeout);
-        Assert.True(empty.Count == 0, $"no data for: {string.Join("; ", empty)}\n{await output}\n{await errors}");
-        Assert.Equal(130, launcher.ExitCode);
+        Assert.True(launcher.ExitCode == 0, $"exit {launcher.ExitCode}\n{await output}\n{await errors}");
         Assert.Empty(ProcessesInGroup(group)); // Prometheus too
     }
 
