@@ -12,7 +12,7 @@ namespace PsTraining.Benchmarks;
 /// SimPy (Debian's python3-simpy, reference_simpy.py) on fewer events, since it is slower. Prints events per second,
 /// peak memory, bytes allocated per event and the ratio to SimPy, medians over alternating repeats.
 /// Usage: dotnet run --project tests/Benchmarks -c Release -- simulate [--learners 10000] [--gradients 10000000]
-///        [--simpy-gradients 1000000] [--repeats 3]
+///        [--simpy-gradients 1000000] [--repeats 3] [--distinct 1000 (distinct step times, 1 + (i mod D)/D)]
 /// </summary>
 public static class SimulatorBenchmark
 {
@@ -22,6 +22,7 @@ public static class SimulatorBenchmark
         var gradients = 10_000_000L;
         var simpyGradients = 1_000_000L;
         var repeats = 3;
+        var distinct = 1000;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             var value = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
@@ -31,7 +32,8 @@ public static class SimulatorBenchmark
                 case "--gradients": gradients = value; break;
                 case "--simpy-gradients": simpyGradients = value; break;
                 case "--repeats": repeats = (int)value; break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --learners, --gradients, --simpy-gradients or --repeats");
+                case "--distinct": distinct = (int)value; break;
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --learners, --gradients, --simpy-gradients, --repeats or --distinct");
             }
         }
 
@@ -40,23 +42,23 @@ public static class SimulatorBenchmark
         var (count, bytesPerEvent) = (0L, 0.0);
         for (var r = 0; r < repeats; r++)
         {
-            (count, var rate, bytesPerEvent) = TimeOurs(learners, gradients);
+            (count, var rate, bytesPerEvent) = TimeOurs(learners, gradients, distinct);
             ours.Add(rate);
-            simpy.Add(TimeSimPy(learners, simpyGradients));
+            simpy.Add(TimeSimPy(learners, simpyGradients, distinct));
         }
 
         using var process = Process.GetCurrentProcess();
-        Console.WriteLine("| learners | gradients | M events/s | SimPy M events/s | ratio | peak MB | bytes/event |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| learners | distinct speeds | gradients | M events/s | SimPy M events/s | ratio | peak MB | bytes/event |");
+        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {learners} | {count} | {Median(ours) / 1e6:F3} | {Median(simpy) / 1e6:F3} | {Median(ours) / Median(simpy):F1} | {process.PeakWorkingSet64 / 1048576.0:F0} | {bytesPerEvent:F0} |"));
+            $"| {learners} | {Math.Min(distinct, learners)} | {count} | {Median(ours) / 1e6:F3} | {Median(simpy) / 1e6:F3} | {Median(ours) / Median(simpy):F1} | {process.PeakWorkingSet64 / 1048576.0:F0} | {bytesPerEvent:F0} |"));
         return 0;
     }
 
-    private static (long Count, double EventsPerSecond, double BytesPerEvent) TimeOurs(int learners, long gradients)
+    private static (long Count, double EventsPerSecond, double BytesPerEvent) TimeOurs(int learners, long gradients, int distinct)
     {
-        // Step times 1.000 .. 1.999: together the learners apply Σ 1/T_i gradients per time unit.
-        var steps = Enumerable.Range(0, learners).Select(i => 1m + (i % 1000) / 1000m).ToList();
+        // Step times 1 + (i mod D)/D, in [1, 2): together the learners apply Σ 1/T_i gradients per time unit.
+        var steps = Enumerable.Range(0, learners).Select(i => 1m + (decimal)(i % distinct) / distinct).ToList();
         var rate = steps.Sum(s => 1 / (double)s);
         var scale = TimeScale.For(steps);
         var simulation = new StalenessSimulation(steps.Select(s => (SpeedModel)new ConstantSpeed(s)).ToList(), ConsistencyPolicy.Asp);
@@ -68,10 +70,10 @@ public static class SimulatorBenchmark
         return (count, count / seconds, (GC.GetTotalAllocatedBytes() - before) / (double)count);
     }
 
-    private static double TimeSimPy(int learners, long gradients)
+    private static double TimeSimPy(int learners, long gradients, int distinct)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "reference_simpy.py"), $"{learners}", $"{gradients}" })
+        foreach (var a in new[] { Path.Combine(AppContext.BaseDirectory, "reference_simpy.py"), $"{learners}", $"{gradients}", $"{distinct}" })
         {
             info.ArgumentList.Add(a);
         }

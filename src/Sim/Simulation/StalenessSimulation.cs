@@ -84,7 +84,7 @@ public sealed class StalenessSimulation
         var waiting = new SortedSet<int>(); // learners whose push sits in an open BSP round
         // Constant speeds (the common case) in whole ticks once, so the hot path does no decimal arithmetic.
         var constantTicks = _stepTicks?.ToArray() ?? _speeds.Select(s => s is ConstantSpeed c ? scale.ToTicks(c.Step) : 0).ToArray();
-        var events = new EventQueue(n);
+        var events = new EventQueue(Groups(constantTicks));
         var current = -1; // the learner whose completion is being handled; its event is still the queue's minimum
         for (var i = 0; i < n; i++)
         {
@@ -194,6 +194,15 @@ public sealed class StalenessSimulation
             {
                 events.Push(clock.Ticks + StepTicks(learner, index[learner] + 1), learner);
             }
+        }
+
+        // Learners of one constant step time are always rescheduled in time order, so they can share a FIFO in the event
+        // queue; a learner of any other speed model is a group of its own.
+        static int[] Groups(long[] constantTicks)
+        {
+            var byStep = new Dictionary<long, int>();
+            var next = 0;
+            return constantTicks.Select(t => t > 0 ? (byStep.TryGetValue(t, out var g) ? g : byStep[t] = next++) : next++).ToArray();
         }
 
         // Staleness-only mode: one shared empty vector rather than an object per learner for the hot loop to visit.
