@@ -87,7 +87,16 @@ internal static class ClusterCommand
 
             // Ctrl-C and SIGTERM end the run cleanly: the launcher stops every process it started before it exits.
             using var interrupt = new StopSignals();
-            return await new ClusterRun(options, Console.Out).RunAsync(interrupt.Token);
+            try
+            {
+                return await new ClusterRun(options, Console.Out).RunAsync(interrupt.Token);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A process that cannot be started, or a port that is taken: everything started so far has been stopped.
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
         });
         return command;
     }

@@ -27,6 +27,11 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
     public async Task<int> RunAsync(CancellationToken interrupt)
     {
+        if (options.Prometheus)
+        {
+            PrometheusSidecar.EnsureFree(options.PrometheusPort);
+        }
+
         System.IO.Directory.CreateDirectory(Directory);
         var threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount / options.Learners);
         var clock = Stopwatch.StartNew();

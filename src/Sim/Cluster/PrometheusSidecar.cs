@@ -47,6 +47,21 @@ internal sealed class PrometheusSidecar : IAsyncDisposable
         return new PrometheusSidecar(process, targets, port);
     }
 
+    /// <summary>Refuses a taken port up front with the likely reason, rather than a Prometheus that exits after the run started.</summary>
+    public static void EnsureFree(int port)
+    {
+        try
+        {
+            using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, port);
+            probe.Start();
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            throw new InvalidOperationException(
+                $"port {port} is taken (by the system's Prometheus service, perhaps: installing Debian's prometheus starts one); give --prometheus-port another port");
+        }
+    }
+
     /// <summary>Adds (or moves) the scrape target of <paramref name="component"/> (ps, learner-1, ...) at <paramref name="metricsUrl"/>.</summary>
     public void Scrape(string component, string metricsUrl)
     {

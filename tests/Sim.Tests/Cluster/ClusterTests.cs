@@ -285,6 +285,18 @@ public sealed partial class ClusterTests : IDisposable
         Assert.Empty(ProcessesInGroup(group)); // Prometheus too
     }
 
+    [Fact]
+    public void A_taken_prometheus_port_is_refused_before_anything_starts()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--prometheus", "--prometheus-port", $"{port}", "--duration", "5", "--out", Path.Combine(_dir, "run"));
+        Assert.True(code == 1, output + error);
+        Assert.Contains($"port {port} is taken", error);
+        Assert.False(Directory.Exists(Path.Combine(_dir, "run")));
+    }
+
     [Theory]
     [InlineData("ctrl-c")]
     [InlineData("failing child")]
