@@ -9,8 +9,10 @@ namespace PsTraining.Sim.Cluster;
 /// <summary>
 /// A local multi-process run: one parameter-server process and N learner processes on loopback, a live view of each
 /// learner, and a run directory: config.json, pushes.jsonl (one line per applied push), evals.jsonl, the processes'
-/// logs, checkpoints/ and summary.json. Everything is torn down when the learners finish, on Ctrl-C (or SIGTERM), or
-/// as soon as any process fails; the exit code is 0, 130 when interrupted, 1 when a process failed.
+/// logs, checkpoints/, metrics-final.prom (the server's /metrics once the learners are done) and summary.json; with
+/// --prometheus, Debian's Prometheus beside it (its config and data there too). Everything is torn down when the
+/// learners finish (after --linger seconds), on Ctrl-C (or SIGTERM), or as soon as any process fails; the exit code is
+/// 0, 130 when interrupted, 1 when a process failed.
 /// </summary>
 internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 {
@@ -149,7 +151,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             var nextPlain = TimeSpan.Zero;
             while (outcome is null)
             {
-                await Task.WhenAny(Task.Delay(500), Task.Delay(Timeout.Infinite, interrupt));
+                await Task.Delay(500, interrupt).ContinueWith(_ => { }, TaskScheduler.Default); // ends early on Ctrl-C
                 outcome = Check(server, children, interrupt);
                 refresh();
                 if (!AnsiConsole.Profile.Capabilities.Interactive && clock.Elapsed >= nextPlain)
