@@ -42,8 +42,7 @@ public static class Program
 
         using (core)
         {
-            instruments.Observe(() => (long)core.Version, () => core.Stats().Learners.Count(l => l.Live),
-                () => core.Stats().Learners.Select(l => (l.Name, l.MaxStaleness)));
+            instruments.Observe(core);
             var host = await GrpcServerHost.StartAsync(core, instruments, new GrpcServerOptions
             {
                 Token = token,

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using PsTraining.ParameterServer.Core;
 
 namespace PsTraining.ParameterServer.Observability;
 
@@ -43,15 +44,16 @@ public sealed class PsInstruments
     public Meter Meter { get; }
 
     /// <summary>
-    /// Observes at each collection the model version, the live learners and each learner's largest staleness so far
-    /// (a histogram cannot give a maximum), from <paramref name="version"/>, <paramref name="live"/> and <paramref name="maxStaleness"/>.
+    /// Observes <paramref name="core"/> at each collection: the model version, the live learners, and each learner's
+    /// largest staleness so far (a histogram cannot give a maximum). Called once, by whoever holds the core for good.
     /// </summary>
-    public void Observe(Func<long> version, Func<int> live, Func<IEnumerable<(string Learner, ulong Max)>> maxStaleness)
+    public void Observe(ParameterServerCore core)
     {
-        Meter.CreateObservableGauge(MetricNames.MaxStaleness, () => maxStaleness().Select(m => new Measurement<long>((long)m.Max, new("learner", m.Learner), _mode)),
+        Meter.CreateObservableGauge(MetricNames.MaxStaleness, () => core.Stats().Learners.Select(l => new Measurement<long>((long)l.MaxStaleness, new("learner", l.Name), _mode)),
             MetricNames.StalenessUnit, "Largest staleness of any gradient of the learner so far");
-        Meter.CreateObservableGauge(MetricNames.Version, () => new Measurement<long>(version(), _mode), MetricNames.VersionUnit, "Model version: updates applied so far");
-        Meter.CreateObservableGauge(MetricNames.LiveLearners, () => new Measurement<int>(live(), _mode), MetricNames.LearnerUnit, "Learners heard from within the heartbeat timeout");
+        Meter.CreateObservableGauge(MetricNames.Version, () => new Measurement<long>((long)core.Version, _mode), MetricNames.VersionUnit, "Model version: updates applied so far");
+        Meter.CreateObservableGauge(MetricNames.LiveLearners, () => new Measurement<int>(core.Stats().Learners.Count(l => l.Live), _mode), MetricNames.LearnerUnit,
+            "Learners heard from within the heartbeat timeout");
     }
 
     public void Staleness(string learner, ulong staleness) => _staleness.Record((long)staleness, new("learner", learner), _mode);

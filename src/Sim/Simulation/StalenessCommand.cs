@@ -100,10 +100,7 @@ internal static class StalenessCommand
     public static string Run(string stepTimes, string until, string format, string policy, string? random = null, IReadOnlyList<string>? stragglers = null,
         long seed = 0, IReadOnlyList<string>? slowPeriods = null, LiveMetrics? live = null)
     {
-        if (format is not ("jsonl" or "table"))
-        {
-            throw new ArgumentException($"--format must be jsonl or table, not '{format}'");
-        }
+        CheckFormat(format);
 
         var times = stepTimes.Split(',', StringSplitOptions.TrimEntries).Select(t => TimeScale.ParseTime(t, "--step-times")).ToList();
         var horizon = TimeScale.ParseTime(until, "--until");
@@ -123,14 +120,11 @@ internal static class StalenessCommand
     /// </summary>
     public static string Replay(string path, string format, string policy)
     {
-        if (format is not ("jsonl" or "table"))
-        {
-            throw new ArgumentException($"--format must be jsonl or table, not '{format}'");
-        }
+        CheckFormat(format);
 
         var trace = Trace.Load(path);
         var (applied, matching) = trace.Replay(policy);
-        var scale = TimeScale.For([trace.Until], randomDraws: true);
+        var scale = trace.Scale;
         var summary = StalenessSummary.Of(applied, trace.Learners.Count);
         var learners = string.Join(", ", trace.Learners.Select((name, i) => $"L{i + 1} = {name}"));
         return format == "jsonl"
@@ -179,6 +173,14 @@ internal static class StalenessCommand
         File.WriteAllText(Path.Combine(directory, "summary.json"), "[\n" + string.Join(",\n", Jsonl([], summary, scale).Split('\n', StringSplitOptions.RemoveEmptyEntries)) + "\n]\n");
         return $"{applied.Count} gradients applied by {speeds.Count} learners in {scenario.Until} time units ({scenario.Policy}); written to {directory}\n\n"
                + Table([], summary, scale);
+    }
+
+    private static void CheckFormat(string format)
+    {
+        if (format is not ("jsonl" or "table"))
+        {
+            throw new ArgumentException($"--format must be jsonl or table, not '{format}'");
+        }
     }
 
     public static string Example()

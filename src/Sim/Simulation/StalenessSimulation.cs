@@ -71,7 +71,7 @@ public sealed class StalenessSimulation
         var options = (_coreOptions ?? new CoreOptions { Shards = 1, LearningRate = 1 }) with { Policy = _policy, HeartbeatTimeout = TimeSpan.FromDays(365 * 1000) };
         var layout = _gradients?.Layout ?? new ParameterLayout([]);
         using var core = new ParameterServerCore(layout, _gradients?.InitialWeights ?? [], options, clock, Instruments);
-        Instruments?.Observe(() => (long)core.Version, () => core.Stats().Learners.Count(l => l.Live), () => core.Stats().Learners.Select(l => (l.Name, l.MaxStaleness)));
+        Instruments?.Observe(core);
         var n = _speeds.Count;
         var snapshots = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();
         var gradients = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();

@@ -12,6 +12,9 @@ namespace PsTraining.Sim.Simulation;
 /// </summary>
 public sealed record Trace(IReadOnlyList<string> Learners, IReadOnlyList<SpeedModel> Speeds, decimal Until, IReadOnlyList<(int Learner, long Index, ulong Staleness)> Recorded)
 {
+    /// <summary>Microsecond ticks: the recorded times have six decimals.</summary>
+    public TimeScale Scale { get; } = TimeScale.For([Until], randomDraws: true);
+
     public static Trace Load(string path)
     {
         if (!File.Exists(path))
@@ -82,8 +85,7 @@ public sealed record Trace(IReadOnlyList<string> Learners, IReadOnlyList<SpeedMo
     /// <summary>Replays the trace on the virtual clock; returns the applied gradients and how many got the staleness the real server gave them.</summary>
     public (List<AppliedGradient> Applied, int Matching) Replay(string policy = "asp")
     {
-        var scale = TimeScale.For([Until], randomDraws: true);
-        var applied = new StalenessSimulation(Speeds, ParameterServer.Core.ConsistencyPolicy.Parse(policy)).Run(scale.ToTicks(Until), scale);
+        var applied = new StalenessSimulation(Speeds, ParameterServer.Core.ConsistencyPolicy.Parse(policy)).Run(Scale.ToTicks(Until), Scale);
         var recorded = Recorded.ToDictionary(r => (r.Learner, r.Index), r => r.Staleness);
         return (applied, applied.Count(g => recorded.TryGetValue((g.Learner, g.Index), out var s) && s == g.Staleness));
     }
