@@ -80,10 +80,14 @@ public sealed class PolicyComparison(PolicyComparison.Settings? settings = null)
         context.WriteCsv("staleness", ["policy", "learners", "staleness", "count"],
             histogram.Select(h => (IReadOnlyList<object?>)[h.Policy, h.Learners, h.Staleness, h.Count]));
 
-        JsonArray Order() => new([.. Variants.Select(v => (JsonNode)v.Label)]);
-        var curveRows = curves.Select(c => new { policy = c.Policy, time = c.Point.Time, updates = c.Point.Version, accuracy = c.Point.TestAccuracy });
-        context.AddFigure("accuracy-vs-time", LineChart($"Test accuracy against virtual time (target {settings.TargetAccuracy:P0})", curveRows, "time", "virtual time", Order()));
-        context.AddFigure("accuracy-vs-updates", LineChart("Test accuracy against model updates", curveRows, "updates", "model updates", Order()));
+        var order = Variants.Select(v => v.Label).ToList();
+        JsonArray Order() => new([.. order.Select(label => (JsonNode)label)]);
+        var curveRows = curves.Select(c => new { policy = c.Policy, time = c.Point.Time, updates = c.Point.Version, accuracy = c.Point.TestAccuracy }).ToList();
+        var accuracy = new VegaLite.Channel("accuracy", "test accuracy") { Domain = [0, 1] };
+        var policy = new VegaLite.Channel("policy", "policy", "nominal") { Sort = order };
+        context.AddFigure("accuracy-vs-time", VegaLite.Line($"Test accuracy against virtual time (target {settings.TargetAccuracy:P0})", curveRows,
+            new("time", "virtual time"), accuracy, policy, points: true));
+        context.AddFigure("accuracy-vs-updates", VegaLite.Line("Test accuracy against model updates", curveRows, new("updates", "model updates"), accuracy, policy, points: true));
         context.AddFigure("staleness", StalenessChart(histogram.Select(h => new { policy = h.Policy, learners = h.Learners, staleness = h.Staleness, count = h.Count }), Order()));
 
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
@@ -98,30 +102,10 @@ public sealed class PolicyComparison(PolicyComparison.Settings? settings = null)
         }
     }
 
-    private static JsonNode LineChart<T>(string title, IEnumerable<T> rows, string x, string xTitle, JsonArray order)
-    {
-        var spec = JsonNode.Parse($$"""
-            {
-              "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-              "title": {{JsonSerializer.Serialize(title)}}, "width": 520, "height": 320,
-              "mark": { "type": "line", "point": true },
-              "encoding": {
-                "x": { "field": "{{x}}", "type": "quantitative", "title": "{{xTitle}}" },
-                "y": { "field": "accuracy", "type": "quantitative", "title": "test accuracy", "scale": { "domain": [0, 1] } },
-                "color": { "field": "policy", "type": "nominal", "title": "policy" }
-              }
-            }
-            """)!;
-        spec["encoding"]!["color"]!["sort"] = order;
-        spec["data"] = new JsonObject { ["values"] = JsonSerializer.SerializeToNode(rows) };
-        return spec;
-    }
-
     private static JsonNode StalenessChart<T>(IEnumerable<T> rows, JsonArray order)
     {
         var spec = JsonNode.Parse("""
             {
-              "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
               "title": "Staleness of the applied gradients, by policy",
               "mark": "bar",
               "encoding": {
@@ -134,6 +118,7 @@ public sealed class PolicyComparison(PolicyComparison.Settings? settings = null)
               "width": 520, "height": 90
             }
             """)!;
+        spec["$schema"] = VegaLite.Schema;
         spec["encoding"]!["row"]!["sort"] = order;
         spec["data"] = new JsonObject { ["values"] = JsonSerializer.SerializeToNode(rows) };
         return spec;
