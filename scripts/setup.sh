@@ -22,7 +22,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy python3-simpy prometheus)
+packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy python3-simpy python3-sklearn chromium prometheus)
 
 missing=()
 for p in "${packages[@]}"; do
