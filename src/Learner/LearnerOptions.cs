@@ -9,7 +9,7 @@ public sealed record LearnerOptions
 {
     public static readonly IReadOnlyList<OptionSpec> Specs =
     [
-        new("ps", "parameter-server address, e.g. http://127.0.0.1:50051", "http://127.0.0.1:50051"),
+        new("ps", "parameter-server address, e.g. http://127.0.0.1:50051; for a model sharded over N server processes, their N addresses in partition order, comma-separated", "http://127.0.0.1:50051"),
         new("name", "this learner's name in logs and statistics (default learner-K)"),
         new("model", "model by registry name; must match the server's", "lenet5"),
         new("shard-index", "this learner's data shard k (0-based) of --shard-count", "0"),
@@ -36,7 +36,8 @@ public sealed record LearnerOptions
         new("auth-token-file", "file holding the bearer token"),
     ];
 
-    public required Uri Server { get; init; }
+    /// <summary>The parameter-server processes, in partition order (one for an unsharded model).</summary>
+    public required IReadOnlyList<Uri> Servers { get; init; }
 
     public string? Name { get; init; }
 
@@ -84,11 +85,22 @@ public sealed record LearnerOptions
     /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
     public static (LearnerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
     {
-        Uri? server = null;
-        var address = o.String("ps")!;
-        if (!Uri.TryCreate(address, UriKind.Absolute, out server) || server.Scheme is not ("http" or "https"))
+        var servers = new List<Uri>();
+        foreach (var address in o.String("ps")!.Split(',', StringSplitOptions.TrimEntries))
         {
-            o.Errors.Add($"--ps must be an http:// or https:// address, not '{address}'");
+            if (Uri.TryCreate(address, UriKind.Absolute, out var server) && server.Scheme is "http" or "https")
+            {
+                servers.Add(server);
+            }
+            else
+            {
+                o.Errors.Add($"--ps must be http:// or https:// addresses separated by commas, and '{address}' is not one");
+            }
+        }
+
+        if (servers.Distinct().Count() != servers.Count)
+        {
+            o.Errors.Add($"--ps names a server twice: {o.String("ps")}");
         }
 
         var device = Device.CPU;
@@ -106,7 +118,7 @@ public sealed record LearnerOptions
         var shardCount = o.Int("shard-count", 1, 100_000);
         var options = new LearnerOptions
         {
-            Server = server ?? new Uri("http://127.0.0.1"),
+            Servers = servers,
             Name = o.String("name"),
             Model = o.String("model")!,
             ShardIndex = o.Int("shard-index", 0, 99_999),

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using PsTraining.Models.Data;
+using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport;
 using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.Protocol.V1;
@@ -15,17 +16,17 @@ namespace PsTraining.Learner;
 /// asked to stop. Each applied push and each evaluation is one JSON line on <c>output</c>; what a person reads goes to
 /// <c>log</c>. Faults: an unreachable server is retried with bounded, jittered exponential backoff; a retried push
 /// keeps its sequence number, so the server applies it once; a server that restarted (from a checkpoint) is
-/// registered with again and pulled from afresh.
+/// registered with again and pulled from afresh. A model sharded over several server processes (<c>--ps A,B,...</c>) is
+/// pulled from and pushed to every partition at once, each with its own session, sequence and retries
+/// (<see cref="ServerPartition"/>).
 /// </summary>
 public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter log, Func<string, LearnerInstruments>? instruments = null)
 {
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    // Set by a transport failure, cleared by the next applied push: refusals meanwhile may come from a restarted server.
-    private bool _recovering;
     private LearnerInstruments? _instruments;
 
-    /// <summary>Exit codes: 0 done or stopped, 3 the server stayed unreachable, 4 the server refused this learner for good.</summary>
+    /// <summary>Exit codes: 0 done or stopped, 3 a server stayed unreachable, 4 a server refused this learner for good.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
     {
         if (options.Threads > 0)
@@ -37,14 +38,25 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         train = (options.TrainSamples > 0 ? train.Take(options.TrainSamples) : train).Padded(2);
         var test = options.TestSamples > 0 ? FashionMnist.Load("test").Take(options.TestSamples).Padded(2) : null;
         using var gradients = new ShardGradients(options.Model, options.ShardCount, options.BatchSize, options.Seed, train, options.Device);
-        using var channel = new GrpcChannel(options.Server, new GrpcChannelOptions { Token = options.Token });
-        var client = new ParameterServerClient(channel);
-        var backoff = new Backoff(options.RetryTimeout, new SeededRandom(options.Seed * 7919L + options.ShardIndex));
+        var servers = options.Servers.Select((address, k) => new ServerPartition(address, ParameterPartition.Of(gradients.Layout, k, options.Servers.Count),
+            new GrpcChannelOptions { Token = options.Token }, new Backoff(options.RetryTimeout, new SeededRandom(options.Seed * 7919L + options.ShardIndex * 31L + k)))).ToList();
+        try
+        {
+            return await RunAsync(servers, gradients, test, stop);
+        }
+        finally
+        {
+            servers.ForEach(s => s.Dispose());
+        }
+    }
 
-        var (_, session) = await Call(() => Register(client, gradients, learnerId: 0), backoff, stop);
-        var name = session.Name;
+    private async Task<int> RunAsync(List<ServerPartition> servers, ShardGradients gradients, ImageDataset? test, CancellationToken stop)
+    {
+        var name = options.LearnerName;
+        var sessions = await Task.WhenAll(servers.Select(s => Call(s, () => Register(s), stop)));
         _instruments = instruments?.Invoke(name);
-        log.WriteLine($"{name}: registered as learner {session.Id} with {options.Server} (policy {session.Policy}, version {session.Version}); " +
+        var first = sessions[0].Value;
+        log.WriteLine($"{name}: registered as learner {first.LearnerId} with {string.Join(", ", servers)} (policy {first.Policy}, version {first.Version}); " +
                       $"shard {options.ShardIndex} of {options.ShardCount}, batch {options.BatchSize}, device {options.Device}, " +
                       $"speed {(options.Speed is null ? "as fast as it computes" : options.Speed)}");
 
@@ -52,7 +64,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         var gradient = new float[gradients.Layout.TotalLength];
 
         // One gradient before the clock starts (not pushed), so that the first timed step does not pay for warming up.
-        await Call(() => client.PullIntoAsync(session.Id, gradients.Layout, weights, options.CallTimeout, stop), backoff, stop);
+        await PullAll(servers, weights, stop, resync: false);
         gradients.Compute(options.ShardIndex, 1, weights, gradient);
 
         var start = options.StartAt ?? DateTimeOffset.UtcNow;
@@ -65,7 +77,6 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         var elapsedAtStart = DateTimeOffset.UtcNow - start; // > 0 when the learner joined after the common start
         double Now() => (elapsedAtStart + clock.Elapsed).TotalSeconds;
         var random = new SeededRandom(options.Seed * 1_000_003L + options.ShardIndex);
-        var sequence = session.LastSequence;
         var nextPushAt = Now();
         var step = 0L;
         try
@@ -74,9 +85,9 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                    && (options.Duration == TimeSpan.Zero || Now() < options.Duration.TotalSeconds))
             {
                 var phase = Stopwatch.StartNew();
-                var (pulledOk, read) = await Call(() => client.PullIntoAsync(session.Id, gradients.Layout, weights, options.CallTimeout, stop), backoff, stop, Resync);
+                var reads = await PullAll(servers, weights, stop, resync: true);
                 var pullMs = phase.Elapsed.TotalMilliseconds;
-                if (!pulledOk)
+                if (reads is null)
                 {
                     continue;
                 }
@@ -86,7 +97,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                     // On the weights just read, before computing: the read stays right after the previous push, as the simulator has it.
                     var (testLoss, accuracy) = gradients.Evaluate(weights, test);
                     _instruments?.Evaluated(accuracy);
-                    Write(new EvalRecord(session.Id, name, step, read, Math.Round(Now(), 6), testLoss, accuracy));
+                    Write(new EvalRecord(servers[0].LearnerId, name, step, reads[0], Math.Round(Now(), 6), testLoss, accuracy));
                 }
 
                 step++;
@@ -112,113 +123,130 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                 // The push in flight is finished even when a stop is asked for meanwhile (only waiting for an absent server ends early).
                 var sentAt = Now();
                 phase.Restart();
-                sequence++;
-                var (pushedOk, pushed) = await Call(() => client.PushFlatAsync(session.Id, sequence, read, loss, gradients.Layout, gradient, options.CallTimeout, CancellationToken.None),
-                    backoff, stop, Resync);
-                if (!pushedOk)
+                var pushed = await Task.WhenAll(servers.Select((s, k) =>
                 {
-                    continue; // the server restarted without this push: start the step again on fresh weights
+                    s.Sequence++;
+                    return Call(s, () => s.Client.PushFlatAsync(s.LearnerId, s.Sequence, reads[k], loss, s.Range.Layout, s.Slice(gradient), options.CallTimeout,
+                        CancellationToken.None), stop, resync: true);
+                }));
+                if (pushed.Any(p => !p.Ok))
+                {
+                    continue; // a server restarted without this push: start the step again on fresh weights
                 }
 
-                _recovering = false;
                 var pushMs = phase.Elapsed.TotalMilliseconds;
                 _instruments?.Step(computeMs, pullMs + pushMs, loss, options.BatchSize);
-                Write(new PushRecord(session.Id, name, sequence, read, pushed.Version, pushed.Staleness, Math.Round(sentAt, 6), loss, pushed.Duplicate,
-                    Math.Round(pullMs, 3), Math.Round(computeMs, 3), Math.Round(pushMs, 3)));
+                var at = pushed[0].Value;
+                Write(new PushRecord(servers[0].LearnerId, name, servers[0].Sequence, reads[0], at.Version, at.Staleness, Math.Round(sentAt, 6), loss, at.Duplicate,
+                    Math.Round(pullMs, 3), Math.Round(computeMs, 3), Math.Round(pushMs, 3))
+                {
+                    Partitions = servers.Count == 1 ? null : [.. pushed.Select((p, k) => new PartitionPush(reads[k], p.Value.Version, p.Value.Staleness))],
+                });
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
-            // Asked to stop while waiting for the server: nothing is in flight.
+            // Asked to stop while waiting for a server: nothing is in flight.
         }
 
-        if (test is not null && step > 0 && !stop.IsCancellationRequested)
+        if (test is not null && step > 0 && !stop.IsCancellationRequested && await PullAll(servers, weights, stop, resync: false) is { } versions)
         {
             // The model as this learner leaves it.
-            var (ok, version) = await Call(() => client.PullIntoAsync(session.Id, gradients.Layout, weights, options.CallTimeout, stop), backoff, stop);
-            if (ok)
+            var (testLoss, accuracy) = gradients.Evaluate(weights, test);
+            _instruments?.Evaluated(accuracy);
+            Write(new EvalRecord(servers[0].LearnerId, name, step, versions[0], Math.Round(Now(), 6), testLoss, accuracy));
+        }
+
+        await Task.WhenAll(servers.Select(async s =>
+        {
+            try
             {
-                var (testLoss, accuracy) = gradients.Evaluate(weights, test);
-                _instruments?.Evaluated(accuracy);
-                Write(new EvalRecord(session.Id, name, step, version, Math.Round(Now(), 6), testLoss, accuracy));
+                await s.Client.LeaveAsync(s.LearnerId, TimeSpan.FromSeconds(5));
             }
-        }
+            catch (GrpcStatusException)
+            {
+                // Leaving is a courtesy: a server that is gone lets the learner's heartbeat expire instead.
+            }
+        }));
 
-        try
-        {
-            await client.LeaveAsync(session.Id, TimeSpan.FromSeconds(5));
-        }
-        catch (GrpcStatusException)
-        {
-            // Leaving is a courtesy: a server that is gone lets the learner's heartbeat expire instead.
-        }
-
-        log.WriteLine($"{name}: {(stop.IsCancellationRequested ? "stopped" : "done")} after {step} steps, last sequence {sequence}");
+        log.WriteLine($"{name}: {(stop.IsCancellationRequested ? "stopped" : "done")} after {step} steps, last sequence {servers[0].Sequence}");
         return 0;
-
-        // After the server restarted: register again under the same id and continue above the sequence it has applied.
-        async Task Resync()
-        {
-            (_, session) = await Call(() => Register(client, gradients, session.Id), backoff, stop);
-            log.WriteLine($"{name}: the server restarted at version {session.Version}; registered again, continuing after sequence {session.LastSequence}");
-            sequence = session.LastSequence;
-        }
     }
 
-    private async Task<Session> Register(ParameterServerClient client, ShardGradients gradients, uint learnerId)
+    /// <summary>Pulls every partition into its range of <paramref name="weights"/>; the versions read, or null when a restarted server was registered with again.</summary>
+    private async Task<ulong[]?> PullAll(List<ServerPartition> servers, float[] weights, CancellationToken stop, bool resync)
     {
-        var name = options.LearnerName;
-        var response = await client.RegisterAsync(new RegisterRequest { Name = name, LearnerId = learnerId }, options.CallTimeout);
-        var server = string.Join(", ", response.Layout.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
-        var ours = string.Join(", ", gradients.Layout.Tensors.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
-        if (server != ours)
+        var pulled = await Task.WhenAll(servers.Select(s =>
+            Call(s, () => s.Client.PullIntoAsync(s.LearnerId, s.Range.Layout, s.Slice(weights), options.CallTimeout, stop), stop, resync)));
+        return pulled.All(p => p.Ok) ? [.. pulled.Select(p => p.Value)] : null;
+    }
+
+    /// <summary>Registers with one server (again, after it restarted: under the same id); checks that it holds this learner's model, or its part of it.</summary>
+    private async Task<RegisterResponse> Register(ServerPartition server)
+    {
+        var response = await server.Client.RegisterAsync(new RegisterRequest { Name = options.LearnerName, LearnerId = server.LearnerId }, options.CallTimeout);
+        var theirs = string.Join(", ", response.Layout.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
+        var ours = string.Join(", ", server.Range.Layout.Tensors.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
+        if (theirs != ours)
         {
-            throw new LearnerException($"the server's model ({server}) is not this learner's --model {options.Model} ({ours})");
+            var part = server.Range.Count == 1 ? "" : $" {server.Range} of";
+            throw new LearnerException($"the server at {server.Address} holds {theirs}, which is not{part} this learner's --model {options.Model} ({ours})" +
+                                       (server.Range.Count == 1 ? "" : "; list the servers in partition order, each started with --partition K/N"));
         }
 
-        return new Session(response.LearnerId, name, response.LastSequence, response.Version, response.Policy);
+        server.LearnerId = response.LearnerId;
+        server.Sequence = response.LastSequence;
+        return response;
     }
 
     /// <summary>
-    /// Runs a call, retrying transport failures (unreachable, deadline, reset) with backoff until the retry budget is
-    /// spent or a stop is asked for (then <see cref="OperationCanceledException"/>). After such a failure, a refusal
-    /// that a restarted server gives (an unknown learner, or a sequence or version it has not seen) runs
-    /// <paramref name="resync"/> and returns Ok = false, so that the caller starts its step again.
+    /// Runs a call on one server, retrying transport failures (unreachable, deadline, reset) with that server's backoff
+    /// until its retry budget is spent or a stop is asked for (then <see cref="OperationCanceledException"/>). After
+    /// such a failure, a refusal that a restarted server gives (an unknown learner, or a sequence or version it has not
+    /// seen) registers again when <paramref name="resync"/> is set, and returns Ok = false, so that the caller starts
+    /// its step again.
     /// </summary>
-    private async Task<(bool Ok, T Value)> Call<T>(Func<Task<T>> call, Backoff backoff, CancellationToken stop, Func<Task>? resync = null)
+    private async Task<(bool Ok, T Value)> Call<T>(ServerPartition server, Func<Task<T>> call, CancellationToken stop, bool resync = false)
     {
         while (true)
         {
             try
             {
                 var result = await call();
-                backoff.Succeeded();
+                server.Backoff.Succeeded();
+                if (result is PushResponse)
+                {
+                    server.Recovering = false;
+                }
+
                 return (true, result);
             }
             catch (GrpcStatusException e) when (e.Status is GrpcStatusCode.Unavailable or GrpcStatusCode.DeadlineExceeded or GrpcStatusCode.Internal
                                                     or GrpcStatusCode.Unknown or GrpcStatusCode.Cancelled or GrpcStatusCode.ResourceExhausted)
             {
                 stop.ThrowIfCancellationRequested();
-                _recovering = true;
+                server.Recovering = true;
                 _instruments?.Retried();
+                var backoff = server.Backoff;
                 var delay = backoff.NextDelay()
-                            ?? throw new LearnerException($"the parameter server at {options.Server} stayed unreachable for {backoff.Budget.TotalSeconds:0.#} s " +
+                            ?? throw new LearnerException($"the parameter server at {server.Address} stayed unreachable for {backoff.Budget.TotalSeconds:0.#} s " +
                                                           $"({backoff.Failures} attempts; last: {e.Message}); giving up", 3);
                 if (backoff.Failures == 1)
                 {
-                    log.WriteLine($"{options.LearnerName}: {e.Message}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
+                    log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Message}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
                 }
 
                 await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
                 stop.ThrowIfCancellationRequested();
             }
-            catch (GrpcStatusException e) when (resync is not null && _recovering
+            catch (GrpcStatusException e) when (resync && server.Recovering
                                                 && e.Status is GrpcStatusCode.NotFound or GrpcStatusCode.FailedPrecondition or GrpcStatusCode.InvalidArgument)
             {
                 // Only while recovering from a failure, i.e. from a server that went away and came back: otherwise a refusal is real.
-                _recovering = false;
-                log.WriteLine($"{options.LearnerName}: {e.Message}");
-                await resync();
+                server.Recovering = false;
+                log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Message}");
+                var (_, session) = await Call(server, () => Register(server), stop);
+                log.WriteLine($"{options.LearnerName}: the server at {server.Address} restarted at version {session.Version}; registered again, continuing after sequence {session.LastSequence}");
                 return (false, default!);
             }
         }
@@ -231,6 +259,4 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         output.WriteLine($"{{\"kind\":\"{kind}\",{json[1..]}");
         output.Flush();
     }
-
-    private sealed record Session(uint Id, string Name, ulong LastSequence, ulong Version, string Policy);
 }

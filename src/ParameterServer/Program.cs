@@ -21,13 +21,15 @@ public static class Program
         using var telemetry = Telemetry.Start("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", MetricNames.ParameterServerMeter);
         var instruments = new PsInstruments(telemetry.Meter);
         ParameterServerCore core;
+        ParameterPartition partition;
         BearerToken? token;
         CheckpointStore? store = null;
         try
         {
             token = BearerToken.From(options.AuthToken, options.AuthTokenFile);
-            var (layout, weights) = InitialModel.Build(options.Model, options.Seed);
-            core = new ParameterServerCore(layout, weights, options.Core, instruments: instruments);
+            var (model, weights) = InitialModel.Build(options.Model, options.Seed);
+            partition = ParameterPartition.Of(model, options.Partition.Index, options.Partition.Count);
+            core = new ParameterServerCore(partition.Layout, weights.AsSpan(partition.Start, partition.Length).ToArray(), options.Core, instruments: instruments);
             if (options.CheckpointDirectory is { } dir)
             {
                 store = new CheckpointStore(dir, options.KeepCheckpoints);
@@ -62,7 +64,7 @@ public static class Program
 
             var scheme = options.TlsCertificate is null ? "http" : "https";
             Console.WriteLine($"parameter server listening on {scheme}://{bound}:{host.Port} " +
-                              $"(model {options.Model}, {core.Layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
+                              $"(model {options.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {core.Layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
                               $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(token is null ? "" : ", token required")})");
 
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -107,7 +109,8 @@ public static class Program
         var expected = fresh.Layout.Tensors.Select(t => (t.Name, string.Join(",", t.Shape)));
         if (found.Model != options.Model || !found.Layout.Select(t => (t.Name, string.Join(",", t.Shape))).SequenceEqual(expected))
         {
-            throw new ArgumentException($"{found.Path} holds model '{found.Model}', which does not match --model {options.Model}; use another --checkpoint-dir");
+            throw new ArgumentException($"{found.Path} holds model '{found.Model}' ({string.Join(", ", found.Layout.Select(t => t.Name))}), which does not match " +
+                                        $"--model {options.Model} --partition {options.Partition.Index}/{options.Partition.Count}; use another --checkpoint-dir");
         }
 
         var restored = ParameterServerCore.Restore(fresh.Layout, found.State, options.Core, instruments: instruments);

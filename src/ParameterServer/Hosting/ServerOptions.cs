@@ -11,6 +11,7 @@ public sealed record ServerOptions
         new("listen", "loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
         new("model", "initial model by registry name (lenet5, small-inception, ...)", "lenet5"),
         new("seed", "seed of the initial weights", "1"),
+        new("partition", "K/N: this process holds range K (0-based) of the model split evenly over N server processes", "0/1"),
         new("shards", "ranges of the parameter vector, each with its own lock (1..1024)", "4"),
         new("policy", "consistency policy: asp, ssp:S or bsp", "asp"),
         new("learning-rate", "server learning rate η", "0.01"),
@@ -40,6 +41,9 @@ public sealed record ServerOptions
     public required string Model { get; init; }
 
     public int Seed { get; init; }
+
+    /// <summary>Which range of the model this process holds, of how many server processes.</summary>
+    public (int Index, int Count) Partition { get; init; } = (0, 1);
 
     public required CoreOptions Core { get; init; }
 
@@ -79,6 +83,16 @@ public sealed record ServerOptions
             o.Errors.Add($"--policy: {e.Message}");
         }
 
+        var partition = (0, 1);
+        try
+        {
+            partition = ParameterPartition.Parse(o.String("partition")!);
+        }
+        catch (ArgumentException e)
+        {
+            o.Errors.Add($"--partition: {e.Message}");
+        }
+
         var core = new CoreOptions
         {
             Shards = o.Int("shards", 1, 1024),
@@ -100,6 +114,7 @@ public sealed record ServerOptions
             ListenOnAll = o.Choice("listen", "loopback", "any") == "any",
             Model = o.String("model")!,
             Seed = o.Int("seed", 0, int.MaxValue),
+            Partition = partition,
             Core = core,
             MaxMessageBytes = o.Int("max-message-mb", 1, 2047) * 1024 * 1024,
             AuthToken = o.String("auth-token"),

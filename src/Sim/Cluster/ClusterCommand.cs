@@ -11,6 +11,7 @@ internal static class ClusterCommand
     {
         var d = new ClusterOptions();
         var learners = new Option<int>("--learners") { Description = "learner processes", DefaultValueFactory = _ => d.Learners };
+        var partitions = new Option<int>("--partitions") { Description = "parameter-server processes, each holding an even range of the model (ports --port+K and --metrics-port+K when given)", DefaultValueFactory = _ => d.Partitions };
         var speeds = new Option<string?>("--speeds") { Description = "relative speed factor of each learner, e.g. 2.5,1 (default 2.5,1 for 2 learners, else all 1)" };
         var baseStep = new Option<string>("--base-step-time") { Description = "seconds per gradient at speed 1; a learner's compute is padded with waiting up to it (0 = as fast as it computes)", DefaultValueFactory = _ => d.BaseStepTime.ToString(CultureInfo.InvariantCulture) };
         var model = new Option<string>("--model") { Description = "model by registry name", DefaultValueFactory = _ => d.Model };
@@ -34,7 +35,7 @@ internal static class ClusterCommand
         var learnerArgs = new Option<string[]>("--learner-arg") { Description = "an extra learner option for every learner, repeatable: --learner-arg=--jitter --learner-arg=0.1", AllowMultipleArgumentsPerToken = false };
         var command = new Command("cluster", "Run one parameter server and learner processes of different speeds on this machine, with a live view and a run directory.")
         {
-            learners, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, prometheus, prometheusPort, linger, output, learnerArgs,
+            learners, partitions, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, prometheus, prometheusPort, linger, output, learnerArgs,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -45,6 +46,7 @@ internal static class ClusterCommand
                 options = new ClusterOptions
                 {
                     Learners = n,
+                    Partitions = parse.GetValue(partitions),
                     Speeds = parse.GetValue(speeds) is { } s ? ClusterOptions.ParseList(s, "--speeds") : n == 2 ? d.Speeds : Enumerable.Repeat(1m, Math.Max(0, n)).ToList(),
                     BaseStepTime = ClusterOptions.ParseList(parse.GetValue(baseStep)!, "--base-step-time").Single(),
                     Model = parse.GetValue(model)!,

@@ -2,9 +2,12 @@ using System.Globalization;
 
 namespace PsTraining.Sim.Cluster;
 
-/// <summary>What <c>cluster</c> starts: one parameter server and N learners of the given speeds, and for how long.</summary>
+/// <summary>What <c>cluster</c> starts: one parameter server (or one per partition of the model) and N learners of the given speeds, and for how long.</summary>
 public sealed record ClusterOptions
 {
+    /// <summary>Parameter-server processes, each holding an even range of the model (--partition K/N).</summary>
+    public int Partitions { get; init; } = 1;
+
     public int Learners { get; init; } = 2;
 
     /// <summary>Relative speed factors, one per learner: learner i takes BaseStepTime / Speeds[i] per gradient.</summary>
@@ -68,6 +71,11 @@ public sealed record ClusterOptions
         if (Learners is < 1 or > 256)
         {
             errors.Add($"--learners must be in 1..256, not {Learners}");
+        }
+
+        if (Partitions is < 1 or > 64)
+        {
+            errors.Add($"--partitions must be in 1..64, not {Partitions}");
         }
 
         if (Speeds.Count != Learners)

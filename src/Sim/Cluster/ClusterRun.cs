@@ -7,9 +7,10 @@ using Spectre.Console.Rendering;
 namespace PsTraining.Sim.Cluster;
 
 /// <summary>
-/// A local multi-process run: one parameter-server process and N learner processes on loopback, a live view of each
-/// learner, and a run directory: config.json, pushes.jsonl (one line per applied push), evals.jsonl, the processes'
-/// logs, checkpoints/, metrics-final.prom (the server's /metrics once the learners are done) and summary.json; with
+/// A local multi-process run: one parameter-server process (or one per partition of the model, with --partitions) and
+/// N learner processes on loopback, a live view of each learner, and a run directory: config.json, pushes.jsonl (one
+/// line per applied push), evals.jsonl, the processes' logs, checkpoints/, metrics-final.prom (the servers' /metrics
+/// once the learners are done) and summary.json; with
 /// --prometheus, Debian's Prometheus beside it (its config and data there too). Everything is torn down when the
 /// learners finish (after --linger seconds), on Ctrl-C (or SIGTERM), or as soon as any process fails; the exit code is
 /// 0, 130 when interrupted, 1 when a process failed.
@@ -22,8 +23,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     private PrometheusSidecar? _prometheus;
     private ulong _version;
 
-    /// <summary>The parameter server's /metrics, once it has said where.</summary>
-    public string? MetricsUrl { get; private set; }
+    /// <summary>The parameter servers' /metrics, as each has said where.</summary>
+    private readonly List<string> _metricsUrls = [];
 
     public string Directory { get; } = options.Out ?? Path.Combine("runs", $"cluster-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
 
@@ -35,23 +36,50 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
 
         System.IO.Directory.CreateDirectory(Directory);
-        var threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount / options.Learners);
         var clock = Stopwatch.StartNew();
-        using var pushes = new StreamWriter(Path.Combine(Directory, "pushes.jsonl"));
-        using var evals = new StreamWriter(Path.Combine(Directory, "evals.jsonl"));
-
-        var serverArgs = new List<string>
+        var servers = new List<ServerPartition>();
+        try
         {
-            "--port", $"{options.Port}", "--model", options.Model, "--policy", options.Policy, "--seed", $"{options.Seed}",
+            for (var k = 0; k < options.Partitions; k++)
+            {
+                var server = await StartServerAsync(k, interrupt);
+                if (server is null)
+                {
+                    return interrupt.IsCancellationRequested ? 130 : 1;
+                }
+
+                servers.Add(server);
+            }
+
+            return await RunLearnersAsync(servers, clock, interrupt);
+        }
+        finally
+        {
+            await Task.WhenAll(servers.Select(s => s.Process.StopAsync(Grace)));
+            servers.ForEach(s => s.Process.Dispose());
+        }
+    }
+
+    /// <summary>One parameter-server process (partition k of the model), once it listens; null (and why, on the log) when it did not start.</summary>
+    private async Task<ServerPartition?> StartServerAsync(int k, CancellationToken interrupt)
+    {
+        var sharded = options.Partitions > 1;
+        var args = new List<string>
+        {
+            "--port", $"{(options.Port == 0 ? 0 : options.Port + k)}", "--model", options.Model, "--policy", options.Policy, "--seed", $"{options.Seed}",
             "--learning-rate", options.LearningRate.ToString(CultureInfo.InvariantCulture), "--status-interval", "5",
-            "--checkpoint-dir", Path.Combine(Directory, "checkpoints"), "--metrics-port", $"{options.MetricsPort}",
+            "--checkpoint-dir", Path.Combine(Directory, "checkpoints", sharded ? $"partition-{k}" : ""),
+            "--metrics-port", $"{(options.MetricsPort <= 0 ? options.MetricsPort : options.MetricsPort + k)}",
+            "--partition", $"{k}/{options.Partitions}",
         };
+        var name = sharded ? $"parameter server {k}/{options.Partitions}" : "parameter server";
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var server = ChildProcess.Start("parameter server", "PsTraining.ParameterServer.dll", serverArgs, Path.Combine(Directory, "ps.log"), line =>
+        string? metricsUrl = null;
+        var process = ChildProcess.Start(name, "PsTraining.ParameterServer.dll", args, Path.Combine(Directory, sharded ? $"ps-{k}.log" : "ps.log"), line =>
         {
             if (line.StartsWith("metrics on ", StringComparison.Ordinal))
             {
-                MetricsUrl = line["metrics on ".Length..];
+                metricsUrl = line["metrics on ".Length..];
             }
 
             const string marker = "listening on http://127.0.0.1:";
@@ -62,24 +90,38 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 listening.TrySetResult(int.Parse(rest[..rest.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture));
             }
         });
-        var started = await Task.WhenAny(listening.Task, server.Exited, Task.Delay(TimeSpan.FromSeconds(60), interrupt));
+        var started = await Task.WhenAny(listening.Task, process.Exited, Task.Delay(TimeSpan.FromSeconds(60), interrupt));
         if (started != listening.Task)
         {
-            await server.StopAsync(Grace);
-            log.WriteLine(started == server.Exited ? $"the parameter server exited ({server.Exited.Result}) before listening:\n{server.Tail()}"
-                : interrupt.IsCancellationRequested ? "interrupted before the parameter server was listening" : "the parameter server did not start listening within 60 s");
-            return interrupt.IsCancellationRequested ? 130 : 1;
+            await process.StopAsync(Grace);
+            log.WriteLine(started == process.Exited ? $"the {name} exited ({process.Exited.Result}) before listening:\n{process.Tail()}"
+                : interrupt.IsCancellationRequested ? $"interrupted before the {name} was listening" : $"the {name} did not start listening within 60 s");
+            process.Dispose();
+            return null;
         }
 
         var address = $"http://127.0.0.1:{listening.Task.Result}";
-        log.WriteLine($"parameter server on {address}{(MetricsUrl is null ? "" : $", metrics on {MetricsUrl}")}; run directory {Directory}");
+        if (metricsUrl is not null)
+        {
+            _metricsUrls.Add(metricsUrl);
+        }
+
+        log.WriteLine($"{name} on {address}{(metricsUrl is null ? "" : $", metrics on {metricsUrl}")}; run directory {Directory}");
+        return new ServerPartition(name, address, metricsUrl, args, process);
+    }
+
+    private async Task<int> RunLearnersAsync(List<ServerPartition> servers, Stopwatch clock, CancellationToken interrupt)
+    {
+        var threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount / options.Learners);
+        using var pushes = new StreamWriter(Path.Combine(Directory, "pushes.jsonl"));
+        using var evals = new StreamWriter(Path.Combine(Directory, "evals.jsonl"));
         await using var prometheus = options.Prometheus ? PrometheusSidecar.Start(Directory, options.PrometheusPort) : null;
         if (prometheus is not null)
         {
             _prometheus = prometheus;
-            if (MetricsUrl is not null)
+            foreach (var server in servers.Where(s => s.MetricsUrl is not null))
             {
-                prometheus.Scrape("ps", MetricsUrl);
+                prometheus.Scrape(servers.Count == 1 ? "ps" : $"ps-{servers.IndexOf(server)}", server.MetricsUrl!);
             }
 
             log.WriteLine($"{prometheus} scraping the run every second (config and data in {Directory}); Grafana: deploy/grafana");
@@ -96,7 +138,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 _learners.Add(progress);
                 var args = new List<string>
                 {
-                    "--ps", address, "--name", progress.Name, "--shard-index", $"{k}", "--shard-count", $"{options.Learners}",
+                    "--ps", string.Join(',', servers.Select(s => s.Address)), "--name", progress.Name, "--shard-index", $"{k}", "--shard-count", $"{options.Learners}",
                     "--model", options.Model, "--batch-size", $"{options.BatchSize}", "--seed", $"{options.Seed}",
                     "--step-time", progress.StepTime.ToString(CultureInfo.InvariantCulture), "--start-at", $"{startAt}", "--threads", $"{threads}",
                     "--duration", options.Duration.ToString(CultureInfo.InvariantCulture), "--steps", $"{options.Steps}",
@@ -108,8 +150,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                     line => OnLearnerLine(progress, line, pushes, evals), logOutput: false));
             }
 
-            WriteConfig(address, serverArgs, learnerArgs);
-            var outcome = await WatchAsync(server, children, clock, interrupt);
+            WriteConfig(servers, learnerArgs);
+            var outcome = await WatchAsync(servers, children, clock, interrupt);
 
             await Task.WhenAll(children.Select(c => c.StopAsync(Grace)));
             lock (_gate)
@@ -123,10 +165,10 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             {
                 // The learners are done; the server (and Prometheus) stay up for the dashboards until the time is up or Ctrl-C.
                 log.WriteLine($"{outcome.Message}; serving the final state for {options.Linger} s (Ctrl-C ends it)");
-                await Task.WhenAny(Task.Delay(TimeSpan.FromSeconds(options.Linger), interrupt), server.Exited).ContinueWith(_ => { }, TaskScheduler.Default);
+                await Task.WhenAny([Task.Delay(TimeSpan.FromSeconds(options.Linger), interrupt), .. servers.Select(s => s.Process.Exited)]).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
-            await server.StopAsync(Grace);
+            await Task.WhenAll(servers.Select(s => s.Process.StopAsync(Grace)));
 
             WriteSummary(outcome, children, clock.Elapsed);
             log.WriteLine(outcome.Message);
@@ -142,8 +184,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
     }
 
-    /// <summary>Shows the learners until they are all done, one fails, the server exits, or the run is interrupted.</summary>
-    private async Task<(int ExitCode, string Message)> WatchAsync(ChildProcess server, List<ChildProcess> children, Stopwatch clock, CancellationToken interrupt)
+    /// <summary>Shows the learners until they are all done, one fails, a server exits, or the run is interrupted.</summary>
+    private async Task<(int ExitCode, string Message)> WatchAsync(List<ServerPartition> servers, List<ChildProcess> children, Stopwatch clock, CancellationToken interrupt)
     {
         (int, string)? outcome = null;
         async Task Poll(Action refresh)
@@ -152,7 +194,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             while (outcome is null)
             {
                 await Task.Delay(500, interrupt).ContinueWith(_ => { }, TaskScheduler.Default); // ends early on Ctrl-C
-                outcome = Check(server, children, interrupt);
+                outcome = Check(servers, children, interrupt);
                 refresh();
                 if (!AnsiConsole.Profile.Capabilities.Interactive && clock.Elapsed >= nextPlain)
                 {
@@ -175,7 +217,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         return outcome!.Value;
     }
 
-    private (int, string)? Check(ChildProcess server, List<ChildProcess> children, CancellationToken interrupt)
+    private (int, string)? Check(List<ServerPartition> servers, List<ChildProcess> children, CancellationToken interrupt)
     {
         for (var k = 0; k < children.Count; k++)
         {
@@ -199,9 +241,9 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             return (1, $"Prometheus exited ({_prometheus.Exited.Result}) during the run; stopping. Its last lines:\n{_prometheus.Tail()}");
         }
 
-        if (server.Exited.IsCompleted && !interrupt.IsCancellationRequested)
+        if (servers.FirstOrDefault(s => s.Process.Exited.IsCompleted) is { } gone && !interrupt.IsCancellationRequested)
         {
-            return (1, $"the parameter server exited ({server.Exited.Result}) during the run; stopping. Its last lines:\n{server.Tail()}");
+            return (1, $"the {gone.Name} exited ({gone.Process.Exited.Result}) during the run; stopping. Its last lines:\n{gone.Process.Tail()}");
         }
 
         if (interrupt.IsCancellationRequested)
@@ -244,22 +286,24 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
     }
 
-    /// <summary>The parameter server's /metrics once the learners are done, as metrics-final.prom: the run's final counts.</summary>
+    /// <summary>
+    /// The parameter servers' /metrics once the learners are done, as metrics-final.prom (metrics-final-K.prom for
+    /// partition K of a sharded model): the run's final counts.
+    /// </summary>
     private async Task SaveFinalMetrics()
     {
-        if (MetricsUrl is null)
-        {
-            return;
-        }
-
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            await File.WriteAllTextAsync(Path.Combine(Directory, "metrics-final.prom"), await http.GetStringAsync(new Uri(MetricsUrl)));
+            for (var k = 0; k < _metricsUrls.Count; k++)
+            {
+                var file = _metricsUrls.Count == 1 ? "metrics-final.prom" : $"metrics-final-{k}.prom";
+                await File.WriteAllTextAsync(Path.Combine(Directory, file), await http.GetStringAsync(new Uri(_metricsUrls[k])));
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            log.WriteLine($"the parameter server's final metrics could not be read: {e.Message}");
+            log.WriteLine($"the parameter servers' final metrics could not be read: {e.Message}");
         }
     }
 
@@ -298,11 +342,11 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         return $"{new string('█', filled)}{new string('░', 20 - filled)} {fraction,4:P0}";
     }
 
-    private void WriteConfig(string address, List<string> serverArgs, List<List<string>> learnerArgs) =>
+    private void WriteConfig(List<ServerPartition> servers, List<List<string>> learnerArgs) =>
         File.WriteAllText(Path.Combine(Directory, "config.json"), JsonSerializer.Serialize(new
         {
             options,
-            parameterServer = new { address, args = serverArgs },
+            parameterServers = servers.Select(s => new { address = s.Address, args = s.Args }),
             learners = learnerArgs.Select((a, k) => new { name = _learners[k].Name, stepTime = _learners[k].StepTime, args = a }),
         }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
 
@@ -330,4 +374,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             }, new JsonSerializerOptions { WriteIndented = true }));
         }
     }
+
+    /// <summary>A running parameter-server process: partition k of the model (all of it when unsharded).</summary>
+    private sealed record ServerPartition(string Name, string Address, string? MetricsUrl, List<string> Args, ChildProcess Process);
 }

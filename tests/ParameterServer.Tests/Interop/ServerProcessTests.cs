@@ -32,8 +32,9 @@ public sealed class ServerProcessTests
     [Fact]
     public async Task Bad_options_exit_2_naming_each_option()
     {
-        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync("--policy", "sometimes", "--shards", "0"));
+        var failed = await Assert.ThrowsAsync<InvalidOperationException>(() => ServerProcess.StartAsync("--policy", "sometimes", "--shards", "0", "--partition", "2/2"));
         Assert.Contains("--policy", failed.Message);
+        Assert.Contains("--partition: expected K/N with 0 <= K < N (partition K of N server processes), not '2/2'", failed.Message);
         Assert.Contains("--shards must be an integer in 1..1024", failed.Message);
     }
 }

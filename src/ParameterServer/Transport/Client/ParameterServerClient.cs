@@ -26,13 +26,13 @@ public sealed class ParameterServerClient(GrpcChannel channel)
         Channel.UnaryAsync(Ps + "Push", request, PushResponse.Parser, timeout, cancellation);
 
     /// <summary>Pulls into a flat vector laid out as <paramref name="layout"/> (names and shapes are checked); returns the version.</summary>
-    public async Task<ulong> PullIntoAsync(uint learnerId, ParameterLayout layout, float[] destination, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    public async Task<ulong> PullIntoAsync(uint learnerId, ParameterLayout layout, Memory<float> destination, TimeSpan? timeout = null, CancellationToken cancellation = default)
     {
         // The weights are copied out while the pooled response buffer is still ours.
         return await Channel.UnaryAsync(Ps + "Pull", new ProtobufWriter(new PullRequest { LearnerId = learnerId }), data =>
         {
             var pulled = PullWire.Parse(data);
-            layout.Flatten(pulled.Weights, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), destination);
+            layout.Flatten(pulled.Weights, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), destination.Span);
             return pulled.Version;
         }, timeout, cancellation);
     }

@@ -1,0 +1,120 @@
+using System.Text.Json;
+using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Hosting;
+using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Sim.Cluster;
+
+namespace PsTraining.Sim.Tests.Cluster;
+
+/// <summary>A model range-sharded over two server processes (--partition K/N), and learners given both addresses.</summary>
+public sealed partial class ClusterTests
+{
+    [Fact]
+    public async Task A_model_sharded_over_two_servers_trains_to_the_same_weights_as_one_server()
+    {
+        var layout = InitialModel.Build("lenet5", 1).Layout;
+        string[] learner = ["--steps", "15"];
+
+        // One server holding the whole model.
+        var whole = await TrainAndPull([[]], layout, "whole", learner);
+
+        // The same learner against two servers, each holding half of the flat vector.
+        var halves = await TrainAndPull([["--partition", "0/2"], ["--partition", "1/2"]], layout, "halves", learner);
+
+        Assert.Equal(layout.TotalLength, halves.Weights.Length);
+        Assert.Equal(whole.Weights, halves.Weights); // bit for bit: the same gradients meet the same elementwise SGD
+        Assert.NotEqual(InitialModel.Build("lenet5", 1).Weights, halves.Weights);
+        Assert.Equal([15UL, 15UL], halves.Versions);
+
+        // Each push line gives every partition's versions; one learner alone is never stale.
+        var pushes = halves.Lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("kind").GetString() == "push").ToList();
+        Assert.Equal(15, pushes.Count);
+        Assert.All(pushes, p => Assert.Equal(2, p.GetProperty("partitions").GetArrayLength()));
+        Assert.Equal(Enumerable.Range(1, 15).Select(v => (ulong)v), pushes.Select(p => p.GetProperty("partitions")[1].GetProperty("appliedVersion").GetUInt64()));
+        Assert.DoesNotContain(whole.Lines, l => l.Contains("partitions", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Servers_listed_out_of_partition_order_are_refused_with_the_reason()
+    {
+        var ports = new[] { FreePort(), FreePort() };
+        var servers = ports.Select((port, k) => ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
+            ["--port", $"{port}", "--metrics-port", "-1", "--partition", $"{k}/2"], Path.Combine(_dir, $"ps-{k}.log"))).ToList();
+        try
+        {
+            using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll",
+                ["--ps", $"http://127.0.0.1:{ports[1]},http://127.0.0.1:{ports[0]}", "--steps", "3", "--test-samples", "0", "--train-samples", "640"],
+                Path.Combine(_dir, "learner.log"));
+            Assert.Equal(4, await learner.Exited.WaitAsync(Timeout));
+            var log = File.ReadAllText(Path.Combine(_dir, "learner.log"));
+            Assert.Contains($"the server at http://127.0.0.1:{ports[1]}/ holds", log);
+            Assert.Contains("list the servers in partition order, each started with --partition K/N", log);
+        }
+        finally
+        {
+            servers.ForEach(s => s.Dispose());
+        }
+    }
+
+    [Fact]
+    public void The_launcher_runs_a_model_sharded_over_two_servers()
+    {
+        var run = Path.Combine(_dir, "run");
+        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--partitions", "2", "--metrics-port", "0", "--learners", "2", "--steps", "10", "--duration", "0",
+            "--test-samples", "0", "--train-samples", "2000", "--base-step-time", "0.1", "--out", run);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("parameter server 1/2 on http://127.0.0.1:", error + output);
+
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
+        var servers = config.RootElement.GetProperty("parameterServers").EnumerateArray().ToList();
+        Assert.Equal(["0/2", "1/2"], servers.Select(s => s.GetProperty("args").EnumerateArray().SkipWhile(a => a.GetString() != "--partition").ElementAt(1).GetString()));
+        var addresses = string.Join(',', servers.Select(s => s.GetProperty("address").GetString()));
+        Assert.All(config.RootElement.GetProperty("learners").EnumerateArray(), l => Assert.Contains(addresses, l.GetProperty("args").EnumerateArray().Select(a => a.GetString())));
+
+        // Both servers applied all 20 gradients, and each says so in its own final metrics.
+        var pushes = File.ReadLines(Path.Combine(run, "pushes.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(20, pushes.Count);
+        Assert.Equal([20UL, 20UL], Enumerable.Range(0, 2).Select(k => pushes.Max(p => p.GetProperty("partitions")[k].GetProperty("appliedVersion").GetUInt64())));
+        foreach (var k in new[] { 0, 1 })
+        {
+            Assert.Contains(File.ReadLines(Path.Combine(run, $"metrics-final-{k}.prom")), l => l.StartsWith("pstraining_ps_model_version{", StringComparison.Ordinal) && l.EndsWith(" 20", StringComparison.Ordinal));
+            Assert.True(Directory.Exists(Path.Combine(run, "checkpoints", $"partition-{k}")));
+        }
+    }
+
+    /// <summary>
+    /// Starts one server per argument list (partition k of N for the k-th), runs one learner against them all until it
+    /// is done, and pulls every server's weights (as an anonymous reader) into one flat vector.
+    /// </summary>
+    private async Task<(float[] Weights, ulong[] Versions, List<string> Lines)> TrainAndPull(string[][] serverArgs, ParameterLayout layout, string tag, string[] learnerArgs)
+    {
+        var ports = serverArgs.Select(_ => FreePort()).ToList();
+        var servers = serverArgs.Select((args, k) => ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
+            ["--port", $"{ports[k]}", "--metrics-port", "-1", .. args], Path.Combine(_dir, $"{tag}-ps-{k}.log"))).ToList();
+        try
+        {
+            var lines = new List<string>();
+            using (var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll",
+                       ["--ps", string.Join(',', ports.Select(p => $"http://127.0.0.1:{p}")), "--test-samples", "0", "--train-samples", "6000", "--threads", "1", .. learnerArgs],
+                       Path.Combine(_dir, $"{tag}-learner.log"), line => { lock (lines) { lines.Add(line); } }, logOutput: false))
+            {
+                Assert.True(await learner.Exited.WaitAsync(Timeout) == 0, learner.Tail());
+            }
+
+            var weights = new float[layout.TotalLength];
+            var versions = new ulong[ports.Count];
+            for (var k = 0; k < ports.Count; k++)
+            {
+                var range = ParameterPartition.Of(layout, k, ports.Count);
+                using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{ports[k]}"));
+                versions[k] = await new ParameterServerClient(channel).PullIntoAsync(0, range.Layout, weights.AsMemory(range.Start, range.Length));
+            }
+
+            return (weights, versions, lines);
+        }
+        finally
+        {
+            servers.ForEach(s => s.Dispose());
+        }
+    }
+}
