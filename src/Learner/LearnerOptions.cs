@@ -30,6 +30,7 @@ public sealed record LearnerOptions
         new("device", "cpu, cuda or cuda:N; auto picks CUDA when available", "auto"),
         new("threads", "libtorch threads for this learner (0 = libtorch's default)", "1"),
         new("retry-timeout", "seconds to keep retrying an unreachable parameter server before giving up", "60"),
+        new("separate-pull", "pull with a call of its own before each step, instead of taking the weights from the previous push's response (two round trips a step)", "false", IsFlag: true),
         new("call-timeout", "deadline of each call, in seconds", "30"),
         new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "0"),
         new("auth-token", "bearer token for the parameter server"),
@@ -76,6 +77,9 @@ public sealed record LearnerOptions
     public TimeSpan RetryTimeout { get; init; }
 
     public TimeSpan CallTimeout { get; init; }
+
+    /// <summary>Pull before each step with a call of its own rather than taking the weights from the previous push's response.</summary>
+    public bool SeparatePull { get; init; }
 
     public string? Token { get; init; }
 
@@ -136,6 +140,7 @@ public sealed record LearnerOptions
             Threads = o.Int("threads", 0, 1024),
             RetryTimeout = TimeSpan.FromSeconds(o.Double("retry-timeout", 0, 86400, minExclusive: true)),
             CallTimeout = TimeSpan.FromSeconds(o.Double("call-timeout", 0, 86400, minExclusive: true)),
+            SeparatePull = o.Flag("separate-pull"),
             MetricsPort = o.Int("metrics-port", -1, 65535) is >= 0 and var metrics ? metrics : null,
         };
 

@@ -13,7 +13,8 @@ namespace PsTraining.Learner;
 /// <summary>
 /// The learner's loop: register, then pull → compute the gradient of a minibatch of its shard → wait out the rest of
 /// its step time → push (read version, sequence number, loss), until its budget of steps or time is spent or it is
-/// asked to stop. Each applied push and each evaluation is one JSON line on <c>output</c>; what a person reads goes to
+/// asked to stop. The push's response carries the weights right after it, which are the next step's pull (one round
+/// trip a step; <c>--separate-pull</c> makes it two). Each applied push and each evaluation is one JSON line on <c>output</c>; what a person reads goes to
 /// <c>log</c>. Faults: an unreachable server is retried with bounded, jittered exponential backoff; a retried push
 /// keeps its sequence number, so the server applies it once; a server that restarted (from a checkpoint) is
 /// registered with again and pulled from afresh. A model sharded over several server processes (<c>--ps A,B,...</c>) is
@@ -79,15 +80,16 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         var random = new SeededRandom(options.Seed * 1_000_003L + options.ShardIndex);
         var nextPushAt = Now();
         var step = 0L;
+        ulong[]? reads = null; // the version of each partition's weights in `weights`; null: pull them
         try
         {
             while (!stop.IsCancellationRequested && (options.Steps == 0 || step < options.Steps)
                    && (options.Duration == TimeSpan.Zero || Now() < options.Duration.TotalSeconds))
             {
                 var phase = Stopwatch.StartNew();
-                var reads = await PullAll(servers, weights, stop, resync: true);
+                reads ??= await PullAll(servers, weights, stop, resync: true);
                 var pullMs = phase.Elapsed.TotalMilliseconds;
-                if (reads is null)
+                if (reads is not { } read)
                 {
                     continue;
                 }
@@ -97,7 +99,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                     // On the weights just read, before computing: the read stays right after the previous push, as the simulator has it.
                     var (testLoss, accuracy) = gradients.Evaluate(weights, test);
                     _instruments?.Evaluated(accuracy);
-                    Write(new EvalRecord(servers[0].LearnerId, name, step, reads[0], Math.Round(Now(), 6), testLoss, accuracy));
+                    Write(new EvalRecord(servers[0].LearnerId, name, step, read[0], Math.Round(Now(), 6), testLoss, accuracy));
                 }
 
                 step++;
@@ -121,14 +123,15 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                 }
 
                 // The push in flight is finished even when a stop is asked for meanwhile (only waiting for an absent server ends early).
+                // Its response brings the weights right after it: the next step's read, without a pull of its own.
                 var sentAt = Now();
                 phase.Restart();
                 var pushed = await Task.WhenAll(servers.Select((s, k) =>
                 {
                     s.Sequence++;
-                    return Call(s, () => s.Client.PushFlatAsync(s.LearnerId, s.Sequence, reads[k], loss, s.Range.Layout, s.Slice(gradient), options.CallTimeout,
-                        CancellationToken.None), stop, resync: true);
+                    return Call(s, () => Push(s, read[k], loss, gradient, weights), stop, resync: true);
                 }));
+                reads = pushed.All(p => p.Ok && p.Value.WeightsVersion is not null) ? [.. pushed.Select(p => p.Value.WeightsVersion!.Value)] : null;
                 if (pushed.Any(p => !p.Ok))
                 {
                     continue; // a server restarted without this push: start the step again on fresh weights
@@ -136,11 +139,11 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
 
                 var pushMs = phase.Elapsed.TotalMilliseconds;
                 _instruments?.Step(computeMs, pullMs + pushMs, loss, options.BatchSize);
-                var at = pushed[0].Value;
-                Write(new PushRecord(servers[0].LearnerId, name, servers[0].Sequence, reads[0], at.Version, at.Staleness, Math.Round(sentAt, 6), loss, at.Duplicate,
+                var at = pushed[0].Value.Push;
+                Write(new PushRecord(servers[0].LearnerId, name, servers[0].Sequence, read[0], at.Version, at.Staleness, Math.Round(sentAt, 6), loss, at.Duplicate,
                     Math.Round(pullMs, 3), Math.Round(computeMs, 3), Math.Round(pushMs, 3))
                 {
-                    Partitions = servers.Count == 1 ? null : [.. pushed.Select((p, k) => new PartitionPush(reads[k], p.Value.Version, p.Value.Staleness))],
+                    Partitions = servers.Count == 1 ? null : [.. pushed.Select((p, k) => new PartitionPush(read[k], p.Value.Push.Version, p.Value.Push.Staleness))],
                 });
             }
         }
@@ -171,6 +174,20 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
 
         log.WriteLine($"{name}: {(stop.IsCancellationRequested ? "stopped" : "done")} after {step} steps, last sequence {servers[0].Sequence}");
         return 0;
+    }
+
+    /// <summary>
+    /// Pushes this server's part of the gradient and, unless --separate-pull, receives its part of the weights right
+    /// after the push in the same response; WeightsVersion is null when it did not.
+    /// </summary>
+    private async Task<(PushResponse Push, ulong? WeightsVersion)> Push(ServerPartition s, ulong read, float loss, float[] gradient, float[] weights)
+    {
+        var pushed = options.SeparatePull
+            ? (await s.Client.PushFlatAsync(s.LearnerId, s.Sequence, read, loss, s.Range.Layout, s.Slice(gradient), options.CallTimeout, CancellationToken.None), null)
+            : await s.Client.PushPullFlatAsync(s.LearnerId, s.Sequence, read, loss, s.Range.Layout, s.Slice(gradient), s.Slice(weights), options.CallTimeout,
+                CancellationToken.None);
+        s.Recovering = false; // an applied push: refusals from here on are real
+        return pushed;
     }
 
     /// <summary>Pulls every partition into its range of <paramref name="weights"/>; the versions read, or null when a restarted server was registered with again.</summary>
@@ -214,11 +231,6 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             {
                 var result = await call();
                 server.Backoff.Succeeded();
-                if (result is PushResponse)
-                {
-                    server.Recovering = false;
-                }
-
                 return (true, result);
             }
             catch (GrpcStatusException e) when (e.Status is GrpcStatusCode.Unavailable or GrpcStatusCode.DeadlineExceeded or GrpcStatusCode.Internal

@@ -62,9 +62,21 @@ def main():
         result["version_after"] = after.version
         result["delta"] = {t.name: [a - b for a, b in zip(t.values, before[t.name])] for t in after.weights}
 
+        # A push that asks for the weights back: its response carries them right after the push, as a pull would.
+        push_pull = ps.PushRequest()
+        push_pull.CopyFrom(push)
+        push_pull.sequence = 2
+        push_pull.read_version = after.version
+        push_pull.return_weights = True
+        answered = unary("/pstraining.v1.ParameterServer/Push", push_pull, ps.PushResponse)
+        at_pull = {t.name: list(t.values) for t in after.weights}
+        result["push_pull"] = {"version": answered.version, "weights_version": answered.weights_version,
+                               "delta": {t.name: [a - b for a, b in zip(t.values, at_pull[t.name])] for t in answered.weights}}
+        result["push_without_weights"] = len(pushed.weights)
+
     print(json.dumps(result))
     ok = (result["health"] == "SERVING" and result["push"]["version"] == 1 and result["nan_push"] == "INVALID_ARGUMENT"
-          and result["version_after"] == 1)
+          and result["version_after"] == 1 and result["push_pull"]["weights_version"] == 2)
     sys.exit(0 if ok else 1)
 
 

@@ -39,25 +39,11 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     }
 
     /// <summary>The weights as a PullResponse written straight from the flat snapshot.</summary>
-    public Task<IWireWriter> Pull(PullRequest request, CallContext call)
-    {
-        var start = Stopwatch.GetTimestamp();
-        var n = core.Layout.TotalLength;
-        var pooled = ArrayPool<float>.Shared.Rent(n);
-        try
-        {
-            var version = core.Pull(request.LearnerId, pooled.AsSpan(0, n));
-            instruments?.Pull(Stopwatch.GetElapsedTime(start), 4L * n);
-            return Task.FromResult<IWireWriter>(FlatTensorsWriter.PullResponse(version, core.Layout, pooled.AsMemory(0, n), pooled));
-        }
-        catch
-        {
-            ArrayPool<float>.Shared.Return(pooled);
-            throw;
-        }
-    }
+    public Task<IWireWriter> Pull(PullRequest request, CallContext call) =>
+        Task.FromResult(Snapshot(request.LearnerId, (version, weights, pooled) => FlatTensorsWriter.PullResponse(version, core.Layout, weights, pooled)));
 
-    public async Task<PushResponse> Push(PushWire request, CallContext call)
+    /// <summary>Applies a push; with return_weights the response carries the weights right after it, as a pull would.</summary>
+    public async Task<IWireWriter> Push(PushWire request, CallContext call)
     {
         var start = Stopwatch.GetTimestamp();
         var n = core.Layout.TotalLength;
@@ -75,14 +61,37 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
         }
 
         instruments?.Push(Stopwatch.GetElapsedTime(start), 4L * n);
+        if (request.ReturnWeights)
+        {
+            return Snapshot(request.LearnerId, (version, weights, buffer) => FlatTensorsWriter.PushResponse(result, version, core.Layout, weights, buffer));
+        }
 
-        return new PushResponse
+        return new ProtobufWriter(new PushResponse
         {
             Version = result.Version,
             Staleness = result.Staleness,
             Duplicate = result.Duplicate,
             AppliedLearningRate = result.AppliedLearningRate,
-        };
+        });
+    }
+
+    /// <summary>Reads the weights (as learner <paramref name="learnerId"/>, 0 = anonymous) into a pooled buffer that the response returns when written.</summary>
+    private IWireWriter Snapshot(uint learnerId, Func<ulong, ReadOnlyMemory<float>, float[], IWireWriter> respond)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var n = core.Layout.TotalLength;
+        var pooled = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            var version = core.Pull(learnerId, pooled.AsSpan(0, n));
+            instruments?.Pull(Stopwatch.GetElapsedTime(start), 4L * n);
+            return respond(version, pooled.AsMemory(0, n), pooled);
+        }
+        catch
+        {
+            ArrayPool<float>.Shared.Return(pooled);
+            throw;
+        }
     }
 
     public Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, CallContext call)

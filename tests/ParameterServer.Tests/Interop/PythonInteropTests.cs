@@ -43,7 +43,18 @@ public sealed class PythonInteropTests
             Assert.All(tensor.Value.EnumerateArray(), d => Assert.Equal(-0.25, d.GetDouble(), 6));
         }
 
-        Assert.Equal(1UL, f.Core.Version);
+        // The push that asked for the weights got them right after it was applied: another −0.25 everywhere, version 2.
+        var pushPull = r.GetProperty("push_pull");
+        Assert.Equal(2UL, pushPull.GetProperty("version").GetUInt64());
+        Assert.Equal(2UL, pushPull.GetProperty("weights_version").GetUInt64());
+        Assert.Equal(["w", "b"], pushPull.GetProperty("delta").EnumerateObject().Select(t => t.Name));
+        foreach (var tensor in pushPull.GetProperty("delta").EnumerateObject())
+        {
+            Assert.All(tensor.Value.EnumerateArray(), d => Assert.Equal(-0.25, d.GetDouble(), 6));
+        }
+
+        Assert.Equal(0, r.GetProperty("push_without_weights").GetInt32());
+        Assert.Equal(2UL, f.Core.Version);
     }
 
     [Fact]
@@ -68,6 +79,14 @@ public sealed class PythonInteropTests
             var pushed = await client.PushAsync(push);
             Assert.Equal(1UL, pushed.Version);
             Assert.Equal([-2f, -1, 0, 1, 3], (await client.PullAsync(registered.LearnerId)).Weights[0].Values);
+
+            // A server that knows nothing of return_weights answers without weights: the client says so (and a learner pulls).
+            var layout = new ParameterLayout([("w", [5L])]);
+            var weights = new float[5];
+            var (plain, weightsVersion) = await client.PushPullFlatAsync(registered.LearnerId, 2, 1, 0f, layout, new float[] { 1, 1, 1, 1, 1 }, weights);
+            Assert.Equal(2UL, plain.Version);
+            Assert.Null(weightsVersion);
+            Assert.Equal(new float[5], weights);
 
             // A status raised by grpcio's context.abort reaches our client with its code and message.
             push.Gradients[0].Name = "v";

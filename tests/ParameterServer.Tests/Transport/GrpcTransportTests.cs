@@ -42,6 +42,33 @@ public sealed class GrpcTransportTests
         Assert.Equal(0.5f, stats.Learners.Single().LastLoss);
     }
 
+    [Fact]
+    public async Task A_push_that_asks_for_the_weights_gets_what_a_pull_right_after_it_would()
+    {
+        // Under DC-ASGD, so that the weights returned must also count as this learner's read.
+        await using var f = await ServerFixture.StartAsync(new CoreOptions { Shards = 2, LearningRate = 0.5f, DelayCompensation = 0.1f });
+        var layout = f.Core.Layout;
+        var id = (await f.Client.RegisterAsync(new RegisterRequest { Name = "fold" })).LearnerId;
+        var weights = new float[layout.TotalLength];
+        var read = await f.Client.PullIntoAsync(id, layout, weights);
+
+        var gradient = Enumerable.Range(0, layout.TotalLength).Select(i => 0.1f * i).ToArray();
+        var (pushed, weightsVersion) = await f.Client.PushPullFlatAsync(id, 1, read, 0.5f, layout, gradient, weights);
+        Assert.Equal(1UL, pushed.Version);
+        Assert.Equal(1UL, weightsVersion);
+        Assert.Equal(f.Weights(), weights);
+
+        // The next push computed from those weights is accepted as read at version 1 (DC-ASGD checks the read it remembered).
+        (pushed, weightsVersion) = await f.Client.PushPullFlatAsync(id, 2, weightsVersion!.Value, 0.5f, layout, gradient, weights);
+        Assert.Equal((2UL, 0UL, 2UL), (pushed.Version, pushed.Staleness, weightsVersion!.Value));
+        Assert.Equal(f.Weights(), weights);
+
+        // A retried push is acknowledged as a duplicate, with the current weights.
+        (pushed, weightsVersion) = await f.Client.PushPullFlatAsync(id, 2, 1, 0.5f, layout, gradient, weights);
+        Assert.True(pushed.Duplicate);
+        Assert.Equal(2UL, weightsVersion);
+    }
+
     public static TheoryData<string> BadPushes => new("wrong name", "wrong shape", "too few values", "nan", "unknown learner", "future read version", "replay");
 
     [Theory]

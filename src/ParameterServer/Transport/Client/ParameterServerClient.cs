@@ -43,6 +43,25 @@ public sealed class ParameterServerClient(GrpcChannel channel)
         Channel.UnaryAsync(Ps + "Push", FlatTensorsWriter.PushRequest(learnerId, sequence, readVersion, loss, layout, gradient),
             data => ProtobufWriter.Parse(PushResponse.Parser, data), timeout, cancellation);
 
+    /// <summary>
+    /// Pushes a flat gradient and receives the weights right after it into <paramref name="weights"/> (one round trip
+    /// instead of a push and a pull). The returned version is the weights'; null when the server sent none (a server
+    /// that predates return_weights): then pull.
+    /// </summary>
+    public Task<(PushResponse Push, ulong? WeightsVersion)> PushPullFlatAsync(uint learnerId, ulong sequence, ulong readVersion, float loss, ParameterLayout layout,
+        ReadOnlyMemory<float> gradient, Memory<float> weights, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        Channel.UnaryAsync(Ps + "Push", FlatTensorsWriter.PushRequest(learnerId, sequence, readVersion, loss, layout, gradient, returnWeights: true), data =>
+        {
+            var (pulled, push) = PullWire.ParsePush(data);
+            if (pulled.Weights.Count == 0)
+            {
+                return (push, (ulong?)null);
+            }
+
+            layout.Flatten(pulled.Weights, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), weights.Span);
+            return (push, pulled.Version);
+        }, timeout, cancellation);
+
     public Task<HeartbeatResponse> HeartbeatAsync(uint learnerId, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         Channel.UnaryAsync(Ps + "Heartbeat", new HeartbeatRequest { LearnerId = learnerId }, HeartbeatResponse.Parser, timeout, cancellation);
 

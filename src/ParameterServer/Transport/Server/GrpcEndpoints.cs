@@ -23,8 +23,7 @@ public static class GrpcEndpoints
 
         // The two calls that carry the model: weights and gradients are copied as blocks, not float by float.
         Map(app, $"/{ps}/Pull", new UnaryCallHandler<PullRequest>(d => ProtobufWriter.Parse(PullRequest.Parser, d), options, true, service.Pull).HandleAsync);
-        Map(app, $"/{ps}/Push", new UnaryCallHandler<PushWire>(PushWire.Parse, options, true,
-            async (r, c) => new ProtobufWriter(await service.Push(r, c))).HandleAsync);
+        Map(app, $"/{ps}/Push", new UnaryCallHandler<PushWire>(PushWire.Parse, options, true, service.Push).HandleAsync);
 
         var watch = new ServerStreamingCallHandler<WatchStatsRequest>(d => ProtobufWriter.Parse(WatchStatsRequest.Parser, d), options, true,
             (r, send, c) => service.WatchStats(r, stats => send(new ProtobufWriter(stats)), c));

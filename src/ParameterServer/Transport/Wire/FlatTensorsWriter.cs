@@ -52,9 +52,17 @@ public sealed class FlatTensorsWriter : IWireWriter, IDisposable
         }
     }
 
-    /// <summary>pstraining.v1.PushRequest: 1 learner_id, 2 sequence, 3 read_version, 4 gradients, 5 loss.</summary>
-    public static FlatTensorsWriter PushRequest(uint learnerId, ulong sequence, ulong readVersion, float loss, ParameterLayout layout, ReadOnlyMemory<float> gradient) =>
-        new(layout, gradient, 4, [(1, learnerId), (2, sequence), (3, readVersion)], (5, loss));
+    /// <summary>pstraining.v1.PushRequest: 1 learner_id, 2 sequence, 3 read_version, 4 gradients, 5 loss, 6 return_weights.</summary>
+    public static FlatTensorsWriter PushRequest(uint learnerId, ulong sequence, ulong readVersion, float loss, ParameterLayout layout, ReadOnlyMemory<float> gradient,
+        bool returnWeights = false) =>
+        new(layout, gradient, 4, [(1, learnerId), (2, sequence), (3, readVersion), (6, returnWeights ? 1UL : 0UL)], (5, loss));
+
+    /// <summary>
+    /// pstraining.v1.PushResponse with the weights: 1 version, 2 staleness, 3 duplicate, 4 applied_learning_rate,
+    /// 5 weights, 6 weights_version; <paramref name="pooled"/> (the array behind the weights) goes back to the pool on dispose.
+    /// </summary>
+    public static FlatTensorsWriter PushResponse(PushResult result, ulong weightsVersion, ParameterLayout layout, ReadOnlyMemory<float> weights, float[]? pooled = null) =>
+        new(layout, weights, 5, [(1, result.Version), (2, result.Staleness), (3, result.Duplicate ? 1UL : 0UL), (6, weightsVersion)], (4, result.AppliedLearningRate), pooled);
 
     public void Write(Span<byte> destination)
     {

@@ -1,10 +1,10 @@
 namespace PsTraining.ParameterServer.Transport.Wire;
 
 /// <summary>
-/// pstraining.v1.PushRequest (1: learner_id, 2: sequence, 3: read_version, 4: gradients, 5: loss) decoded with its
-/// gradient values left in the received buffer, to be copied once into the server's flat gradient.
+/// pstraining.v1.PushRequest (1: learner_id, 2: sequence, 3: read_version, 4: gradients, 5: loss, 6: return_weights)
+/// decoded with its gradient values left in the received buffer, to be copied once into the server's flat gradient.
 /// </summary>
-public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion, IReadOnlyList<WireTensor> Gradients, float Loss)
+public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion, IReadOnlyList<WireTensor> Gradients, float Loss, bool ReturnWeights = false)
 {
     private const string Context = "PushRequest";
 
@@ -16,6 +16,7 @@ public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion,
         uint learner = 0;
         ulong sequence = 0, read = 0;
         var loss = 0f;
+        var returnWeights = false;
         var gradients = new List<WireTensor>();
         while (!reader.AtEnd)
         {
@@ -30,10 +31,11 @@ public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion,
                     gradients.Add(TensorCodec.Read(memory.Slice(reader.Position - tensor.Length, tensor.Length), Context));
                     break;
                 case (5, ProtoReader.Fixed32): loss = reader.ReadFloat(); break;
+                case (6, ProtoReader.Varint): returnWeights = reader.ReadVarint() != 0; break;
                 default: reader.Skip(wire); break;
             }
         }
 
-        return new PushWire(learner, sequence, read, gradients, loss);
+        return new PushWire(learner, sequence, read, gradients, loss, returnWeights);
     }
 }
