@@ -99,4 +99,18 @@ public static class VegaLite
 
         return spec;
     }
+
+    /// <summary>Small multiples of <paramref name="chart"/> (a Chart or Line spec): one panel per value of <paramref name="facet"/>, in <paramref name="columns"/> columns, each with its own y scale.</summary>
+    public static JsonObject Faceted(JsonObject chart, Channel facet, int columns, bool independentY = true)
+    {
+        var panels = facet.ToJson();
+        panels["columns"] = columns;
+        chart["encoding"]!["facet"] = panels;
+        if (independentY)
+        {
+            chart["resolve"] = new JsonObject { ["scale"] = new JsonObject { ["y"] = "independent" } };
+        }
+
+        return chart;
+    }
 }
