@@ -30,13 +30,15 @@ public sealed partial class CnnSizing
             ["naive"] = GoogLeNetInception.Naive(256, 128, 192, 96),
             ["dimension-reduced"] = GoogLeNetInception.DimensionReduced(256, 128, 128, 192, 32, 96, 64),
         };
-        var rows = new List<IReadOnlyList<object?>>();
+        var rows = new List<(string Variant, string Branch, PlannedRow Planned, LayerSummary Measured)>();
         var totals = new List<(string Variant, long Channels, long Multiplies)>();
         foreach (var (variant, model) in models)
         {
-            var branches = InceptionPlans.Where(p => p.Variant == variant).Select(p => (p.Branch, Rows: Walk([.. InceptionInput], p.Layers))).ToList();
-            var pairs = ModelCheck.Agree($"inception ({variant})", [.. branches.SelectMany(b => b.Rows)], ModelSummary.Of(model, [.. InceptionInput]));
-            var channels = branches.Sum(b => b.Rows[^1].OutputShape[0]);
+            var planned = InceptionPlans.Where(p => p.Variant == variant)
+                .SelectMany(p => Walk([.. InceptionInput], p.Layers).Select(row => (p.Branch, Row: row))).ToList();
+            var pairs = ModelCheck.Agree($"inception ({variant})", [.. planned.Select(p => p.Row)], ModelSummary.Of(model, [.. InceptionInput]));
+            // Each branch keeps the 32×32 grid; the concatenation stacks their last layers' channels.
+            var channels = planned.GroupBy(p => p.Branch).Sum(b => b.Last().Row.OutputShape[0]);
             using (torch.NewDisposeScope())
             using (torch.no_grad())
             {
@@ -44,24 +46,16 @@ public sealed partial class CnnSizing
                 ModelCheck.Equal($"inception ({variant})", "concatenation", "output shape", $"{channels}x32x32", $"{output[1]}x{output[2]}x{output[3]}");
             }
 
-            var multiplies = pairs.Sum(p => p.Planned.Multiplies);
-            totals.Add((variant, channels, multiplies));
-            var measured = pairs.GetEnumerator();
-            foreach (var (branch, branchRows) in branches)
-            {
-                foreach (var r in branchRows)
-                {
-                    measured.MoveNext();
-                    rows.Add([variant, branch, r.Layer.Name, PlannedRow.Format(r.OutputShape), r.Weights, r.Multiplies, measured.Current.Measured.Name, measured.Current.Measured.MultiplyAccumulates]);
-                }
-            }
-
+            totals.Add((variant, channels, pairs.Sum(p => p.Planned.Multiplies)));
+            rows.AddRange(planned.Zip(pairs, (p, m) => (variant, p.Branch, p.Row, m.Measured)));
             model.Dispose();
         }
 
-        context.WriteCsv("inception", ["variant", "branch", "layer", "output_shape", "weights", "multiplies", "model_layer", "model_multiplies"], rows);
+        context.WriteCsv("inception", ["variant", "branch", "layer", "output_shape", "weights", "multiplies", "model_layer", "model_multiplies"],
+            rows.Select(r => (IReadOnlyList<object?>)[r.Variant, r.Branch, r.Planned.Layer.Name, PlannedRow.Format(r.Planned.OutputShape), r.Planned.Weights,
+                r.Planned.Multiplies, r.Measured.Name, r.Measured.MultiplyAccumulates]));
         context.AddFigure("inception-multiplies", VegaLite.Chart("Inception module on 32×32×256: multiplies per branch", "bar",
-            rows.Select(r => new { variant = (string)r[0]!, branch = (string)r[1]!, multiplies = (long)r[5]! }),
+            rows.Select(r => new { variant = r.Variant, branch = r.Branch, multiplies = r.Planned.Multiplies }),
             new("variant", "inception variant", "nominal") { Sort = ["naive", "dimension-reduced"] }, new("multiplies", "multiplies"),
             new("branch", "branch", "nominal") { Sort = ["1x1", "3x3", "5x5", "pool"] }, width: 320));
 

@@ -52,9 +52,9 @@ public sealed partial class CnnSizing
                 }
 
                 (keptModel, keptSummary) = (model, summary);
-                context.AddFigure("lenet5-macs", VegaLite.Chart("LeNet-5 (3×32×32 input): multiply–accumulates per layer", "bar",
+                context.AddFigure("lenet5-macs", VegaLite.Unstacked(VegaLite.Chart("LeNet-5 (3×32×32 input): multiply–accumulates per layer", "bar",
                     pairs.Where(p => p.Planned.Weights > 0).Select(p => new { layer = p.Planned.Layer.Name, macs = p.Planned.Multiplies }),
-                    new("layer", "layer", "ordinal") { Sort = [.. LeNetPlan.Select(l => l.Name)] }, new("macs", "multiply–accumulates") { Log = true }));
+                    new("layer", "layer", "ordinal") { Sort = [.. LeNetPlan.Select(l => l.Name)] }, new("macs", "multiply–accumulates (log)") { Log = true })));
             }
             else
             {
@@ -116,9 +116,9 @@ public sealed partial class CnnSizing
         context.WriteCsv("cnn-vs-fc", ["network", "layer", "output_shape", "neurons", "weights", "model_weights"],
             networks.SelectMany(n => n.Pairs.Select(p => (IReadOnlyList<object?>)[n.Name, p.Planned.Layer.Name, PlannedRow.Format(p.Planned.OutputShape), p.Planned.Activations, p.Planned.Weights, p.Measured.WeightsWithoutBias])));
         var totals = networks.Select(n => (n.Name, Neurons: n.Pairs.Sum(p => p.Planned.Activations), Weights: n.Pairs.Sum(p => p.Planned.Weights))).ToList();
-        context.AddFigure("cnn-vs-fc", VegaLite.Faceted(VegaLite.Chart("A CNN against a fully connected network with the same pooling (32×32×3 input, no biases)", "bar",
+        context.AddFigure("cnn-vs-fc", VegaLite.Faceted(VegaLite.Unstacked(VegaLite.Chart("A CNN against a fully connected network with the same pooling (32×32×3 input, no biases)", "bar",
             totals.SelectMany(t => new[] { new { network = t.Name, quantity = "neurons", count = t.Neurons }, new { network = t.Name, quantity = "weights", count = t.Weights } }),
-            new("network", "network", "nominal"), new("count", "count (log)") { Log = true }, new("network", "network", "nominal"), width: 200, height: 240),
+            new("network", "network", "nominal"), new("count", "count (log)") { Log = true }, new("network", "network", "nominal"), width: 200, height: 240)),
             new("quantity", "quantity", "nominal"), columns: 2));
 
         context.WriteSummary("## A CNN against a fully connected network (32×32×3 input, biases not counted, input not counted)");

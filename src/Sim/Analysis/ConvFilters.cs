@@ -55,7 +55,8 @@ public sealed class ConvFilters : IExperiment
     {
         var cells = new List<(string Case, int Row, int Col, double Direct, double Libtorch)>();
         var results = new Dictionary<string, double[,]>();
-        context.WriteSummary("Each output by the direct convolution; |direct − libtorch| is the largest difference from libtorch's conv2d (float64).");
+        context.WriteSummary("Each output by the direct convolution; |direct − libtorch| is the largest difference from libtorch's conv2d (float64). "
+            + "The source documents print only the results of the 5×5 and 5×9 exercises: the binary images used here (conv-filters.json) are the ones that give exactly those results with the sharpening and edge-enhancing kernels.");
         context.WriteSummary();
         foreach (var c in Cases)
         {

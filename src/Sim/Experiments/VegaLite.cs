@@ -124,4 +124,11 @@ public static class VegaLite
 
         return chart;
     }
+
+    /// <summary>Unstacked bars, for a log-scale y: vega-lite stacks bars from 0 by default, and on a log scale it then draws none.</summary>
+    public static JsonObject Unstacked(JsonObject chart)
+    {
+        chart["encoding"]!["y"]!["stack"] = null;
+        return chart;
+    }
 }
