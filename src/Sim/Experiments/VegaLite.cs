@@ -99,4 +99,36 @@ public static class VegaLite
 
         return spec;
     }
+
+    /// <summary>Small multiples of <paramref name="chart"/> (a Chart or Line spec): one panel per value of <paramref name="facet"/>, in <paramref name="columns"/> columns, each with its own y scale (and x scale) unless shared.</summary>
+    public static JsonObject Faceted(JsonObject chart, Channel facet, int columns, bool independentY = true, bool independentX = false)
+    {
+        var panels = facet.ToJson();
+        panels["columns"] = columns;
+        chart["encoding"]!["facet"] = panels;
+        var scales = new JsonObject();
+        if (independentY)
+        {
+            scales["y"] = "independent";
+        }
+
+        if (independentX)
+        {
+            scales["x"] = "independent";
+        }
+
+        if (scales.Count > 0)
+        {
+            chart["resolve"] = new JsonObject { ["scale"] = scales };
+        }
+
+        return chart;
+    }
+
+    /// <summary>Unstacked bars, for a log-scale y: vega-lite stacks bars from 0 by default, and on a log scale it then draws none.</summary>
+    public static JsonObject Unstacked(JsonObject chart)
+    {
+        chart["encoding"]!["y"]!["stack"] = null;
+        return chart;
+    }
 }

@@ -9,6 +9,8 @@ public sealed class AvgPool2d(long kernel_size, long? stride = null, long paddin
 
     public long Stride { get; } = stride ?? kernel_size;
 
+    public long Padding { get; } = padding;
+
     public override Tensor forward(Tensor input) =>
-        functional.avg_pool2d(input, (KernelSize, KernelSize), (Stride, Stride), (padding, padding), ceil_mode, count_include_pad);
+        functional.avg_pool2d(input, (KernelSize, KernelSize), (Stride, Stride), (Padding, Padding), ceil_mode, count_include_pad);
 }

@@ -9,6 +9,8 @@ public sealed class MaxPool2d(long kernel_size, long? stride = null, long paddin
 
     public long Stride { get; } = stride ?? kernel_size;
 
+    public long Padding { get; } = padding;
+
     public override Tensor forward(Tensor input) =>
-        functional.max_pool2d(input, (KernelSize, KernelSize), (Stride, Stride), (padding, padding), (dilation, dilation), ceil_mode);
+        functional.max_pool2d(input, (KernelSize, KernelSize), (Stride, Stride), (Padding, Padding), (dilation, dilation), ceil_mode);
 }
