@@ -9,7 +9,8 @@ namespace PsTraining.Benchmarks;
 /// gradients per second of 1, 2 and 4 CPU learners on LeNet-5 (batch 64, one libtorch thread each, running free),
 /// timed from their push logs after a warm-up; in the same run, the same training step in a single python3-torch
 /// process with one thread. The ratio for one learner is the cost of the parameter-server round trip (pull, push,
-/// flat copies) on top of the step.
+/// flat copies) on top of the step. Each count runs twice: the weights folded into the push's response (the learners'
+/// default, one round trip a step) and pulled with a call of their own (--separate-pull, two).
 /// Usage: dotnet run --project tests/Benchmarks -c Release -- learners [--steps 400] [--learners 1,2,4]
 /// </summary>
 public static class LearnerBenchmark
@@ -30,20 +31,27 @@ public static class LearnerBenchmark
 
         var (torchVersion, pytorchMs) = StepBenchmark.TimePyTorchBlock("lenet5", new BenchmarkOptions(Threads: 1, Batch: 64, Steps: 100, Warmup: 10));
         Console.WriteLine($"python3-torch {torchVersion}, one process, one thread: {pytorchMs:F2} ms per LeNet-5 step (batch 64) = {1000 / pytorchMs:F1} steps/s");
-        Console.WriteLine("| learners | gradients/s (all) | ms per gradient per learner | PyTorch ms/step | ratio |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: | ---: |");
+        Console.WriteLine("| learners | weights | gradients/s (all) | ms per gradient per learner | PyTorch ms/step | ratio | pull ms | gradient ms | push ms |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var n in counts)
         {
-            var rate = AggregateRate(n, steps);
-            var perLearnerMs = 1000 * n / rate;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {n} | {rate:F1} | {perLearnerMs:F2} | {pytorchMs:F2} | {perLearnerMs / pytorchMs:F3} |"));
+            foreach (var separatePull in new[] { false, true })
+            {
+                var (rate, pull, compute, push) = AggregateRate(n, steps, separatePull);
+                var perLearnerMs = 1000 * n / rate;
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {n} | {(separatePull ? "separate pull" : "in push response")} | {rate:F1} | {perLearnerMs:F2} | {pytorchMs:F2} | {perLearnerMs / pytorchMs:F3} | {pull:F2} | {compute:F2} | {push:F2} |"));
+            }
         }
 
         return 0;
     }
 
-    /// <summary>Runs <paramref name="learners"/> free-running learners for <paramref name="steps"/> gradients each; gradients/s over the pushes after the first quarter.</summary>
-    private static double AggregateRate(int learners, int steps)
+    /// <summary>
+    /// Runs <paramref name="learners"/> free-running learners for <paramref name="steps"/> gradients each; gradients/s
+    /// over the pushes after the first quarter, and the mean milliseconds of a step's phases over the same pushes.
+    /// </summary>
+    private static (double Rate, double PullMs, double ComputeMs, double PushMs) AggregateRate(int learners, int steps, bool separatePull)
     {
         var dir = Directory.CreateTempSubdirectory("pstraining-learner-bench-").FullName;
         try
@@ -51,7 +59,7 @@ public static class LearnerBenchmark
             var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (var a in (string[])[Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), "cluster", "--metrics-port", "0", "--learners", $"{learners}",
                          "--speeds", string.Join(',', Enumerable.Repeat("1", learners)), "--base-step-time", "0", "--steps", $"{steps}", "--duration", "0",
-                         "--test-samples", "0", "--train-samples", "12000", "--threads", "1", "--out", dir])
+                         "--test-samples", "0", "--train-samples", "12000", "--threads", "1", "--out", dir, .. separatePull ? ["--learner-arg=--separate-pull"] : Array.Empty<string>()])
             {
                 info.ArgumentList.Add(a);
             }
@@ -65,9 +73,11 @@ public static class LearnerBenchmark
                 throw new InvalidOperationException($"the cluster run failed ({process.ExitCode}):\n{output}\n{errors.Result}");
             }
 
-            var times = File.ReadLines(Path.Combine(dir, "pushes.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("time").GetDouble()).Order().ToList();
-            var timed = times.Skip(times.Count / 4).ToList();
-            return (timed.Count - 1) / (timed[^1] - timed[0]);
+            var pushes = File.ReadLines(Path.Combine(dir, "pushes.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).OrderBy(p => p.GetProperty("time").GetDouble()).ToList();
+            var timed = pushes.Skip(pushes.Count / 4).ToList();
+            double Mean(string phase) => timed.Average(p => p.GetProperty(phase).GetDouble());
+            var rate = (timed.Count - 1) / (timed[^1].GetProperty("time").GetDouble() - timed[0].GetProperty("time").GetDouble());
+            return (rate, Mean("pullMs"), Mean("computeMs"), Mean("pushMs"));
         }
         finally
         {
