@@ -33,6 +33,7 @@ public sealed record LearnerOptions
         new("separate-pull", "pull with a call of its own before each step, instead of taking the weights from the previous push's response (two round trips a step)", "false", IsFlag: true),
         new("call-timeout", "deadline of each call, in seconds", "30"),
         new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "0"),
+        new("listen", "where /metrics listens: loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
         new("auth-token", "bearer token for the parameter server"),
         new("auth-token-file", "file holding the bearer token"),
     ];
@@ -85,6 +86,9 @@ public sealed record LearnerOptions
 
     /// <summary>The /metrics port; null serves none.</summary>
     public int? MetricsPort { get; init; }
+
+    /// <summary>Serve /metrics on every interface rather than loopback only.</summary>
+    public bool ListenOnAll { get; init; }
 
     /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
     public static (LearnerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
@@ -142,6 +146,7 @@ public sealed record LearnerOptions
             CallTimeout = TimeSpan.FromSeconds(o.Double("call-timeout", 0, 86400, minExclusive: true)),
             SeparatePull = o.Flag("separate-pull"),
             MetricsPort = o.Int("metrics-port", -1, 65535) is >= 0 and var metrics ? metrics : null,
+            ListenOnAll = o.Choice("listen", "loopback", "any") == "any",
         };
 
         if (options.ShardIndex >= shardCount)

@@ -20,11 +20,11 @@ public static class Program
         using var stop = new StopSignals();
         var name = options.LearnerName;
         using var telemetry = Telemetry.Start("pstraining-learner", $"{Environment.MachineName}:{name}", MetricNames.LearnerMeter);
-        await using var metrics = options.MetricsPort is { } port ? await MetricsEndpoint.StartAsync(telemetry.Prometheus, port) : null;
+        await using var metrics = options.MetricsPort is { } port ? await MetricsEndpoint.StartAsync(telemetry.Prometheus, port, loopbackOnly: !options.ListenOnAll) : null;
         if (metrics is not null)
         {
             // A line for the launcher (which scrapes every learner) as well as for a person.
-            Console.Error.WriteLine($"{name}: metrics on http://127.0.0.1:{metrics.Port}/metrics");
+            Console.Error.WriteLine($"{name}: metrics on http://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{metrics.Port}/metrics");
             Console.Out.WriteLine($"{{\"kind\":\"metrics\",\"name\":\"{name}\",\"url\":\"http://127.0.0.1:{metrics.Port}/metrics\"}}");
         }
 

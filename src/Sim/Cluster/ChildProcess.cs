@@ -32,16 +32,23 @@ internal sealed partial class ChildProcess : IDisposable
     /// Starts <paramref name="assembly"/> (a dll beside this program) with <paramref name="args"/>; each stdout line goes to
     /// <paramref name="onLine"/>, and to the log too when <paramref name="logOutput"/> (stderr always goes to the log).
     /// </summary>
-    public static ChildProcess Start(string name, string assembly, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true) =>
-        StartProgram(name, "dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, assembly), .. args], logPath, onLine, logOutput);
+    public static ChildProcess Start(string name, string assembly, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true,
+        IReadOnlyDictionary<string, string>? environment = null) =>
+        StartProgram(name, "dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, assembly), .. args], logPath, onLine, logOutput, environment);
 
-    /// <summary>Starts any program (for example Debian's prometheus) the same way.</summary>
-    public static ChildProcess StartProgram(string name, string program, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true)
+    /// <summary>Starts any program (for example Debian's prometheus) the same way, with <paramref name="environment"/> added to this process's.</summary>
+    public static ChildProcess StartProgram(string name, string program, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
         }
 
         var log = new StreamWriter(logPath) { AutoFlush = true };

@@ -1,0 +1,231 @@
+using System.Text.Json.Nodes;
+using static PsTraining.Sim.Tests.Deploy.RenderedManifests;
+
+namespace PsTraining.Sim.Tests.Deploy;
+
+/// <summary>
+/// deploy/k8s rendered by <c>kubectl kustomize</c> and checked offline: kinds, selectors, ports, options, probes,
+/// resources, security, and the sizes that must agree with each other. The programs themselves say which options
+/// and variables they accept and which ports they would listen on (<c>--print-options</c>).
+/// </summary>
+public sealed class KubernetesManifestTests
+{
+    public static TheoryData<string> Overlays => new("k8s/overlays/cpu", "k8s/overlays/gpu");
+
+    private static readonly Dictionary<string, string> ApiVersions = new()
+    {
+        ["ConfigMap"] = "v1", ["Service"] = "v1", ["StatefulSet"] = "apps/v1", ["PodDisruptionBudget"] = "policy/v1", ["Job"] = "batch/v1",
+        ["ServiceMonitor"] = "monitoring.coreos.com/v1", ["PodMonitor"] = "monitoring.coreos.com/v1",
+    };
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Every_object_has_a_known_kind_and_its_api_version(string overlay)
+    {
+        var rendered = Render(overlay);
+        Assert.Equal(["ConfigMap", "ConfigMap", "ConfigMap", "Job", "PodDisruptionBudget", "Service", "StatefulSet"], rendered.Objects.Select(Kind).Order());
+        Assert.All(rendered.Objects, o => Assert.Equal(ApiVersions[Kind(o)], (string)o["apiVersion"]!));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Selectors_match_the_labels_of_the_pods_they_select(string overlay)
+    {
+        var rendered = Render(overlay);
+        var ps = rendered.Single("StatefulSet", "ps");
+        var podLabels = Labels(ps["spec"]!["template"]!["metadata"]!["labels"]);
+        AssertSubset(Labels(ps["spec"]!["selector"]!["matchLabels"]), podLabels);
+        AssertSubset(Labels(rendered.Single("Service", "ps")["spec"]!["selector"]), podLabels);
+        AssertSubset(Labels(rendered.Single("PodDisruptionBudget", "ps")["spec"]!["selector"]!["matchLabels"]), podLabels);
+        Assert.Equal("ps", (string)ps["spec"]!["serviceName"]!);
+        Assert.Equal("None", (string)rendered.Single("Service", "ps")["spec"]!["clusterIP"]!);
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_sizes_agree_partitions_addresses_replicas_learners_and_their_files(string overlay)
+    {
+        var rendered = Render(overlay);
+        var cluster = rendered.ConfigMapData("cluster");
+        var partitions = int.Parse(cluster["partitions"], System.Globalization.CultureInfo.InvariantCulture);
+        var ps = rendered.Single("StatefulSet", "ps");
+        Assert.Equal(partitions, (int)ps["spec"]!["replicas"]!);
+        var grpcPort = (int)Containers(ps["spec"]!["template"]!.AsObject()).Single()["ports"]!.AsArray().Single(p => (string)p!["name"]! == "grpc")!["containerPort"]!;
+        Assert.Equal(Enumerable.Range(0, partitions).Select(k => $"http://ps-{k}.ps:{grpcPort}"), cluster["ps"].Split(','));
+
+        var learners = int.Parse(cluster["learners"], System.Globalization.CultureInfo.InvariantCulture);
+        var job = rendered.Single("Job", "learners");
+        Assert.Equal("Indexed", (string)job["spec"]!["completionMode"]!);
+        Assert.Equal(learners, (int)job["spec"]!["completions"]!);
+        Assert.Equal(learners, (int)job["spec"]!["parallelism"]!);
+        Assert.Equal(Enumerable.Range(0, learners).Select(k => $"learner-{k}.json"), rendered.ConfigMapData("learners").Keys.Order());
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Every_option_and_variable_is_one_the_program_accepts_and_the_ports_are_where_it_listens(string overlay)
+    {
+        var rendered = Render(overlay);
+        using var mounts = new TemporaryDirectory();
+        foreach (var (kind, name, pod) in rendered.PodTemplates())
+        {
+            var container = Containers(pod).Single();
+            var replica = ContainerReplica.Of(rendered, name, container, index: 1).Mounted(rendered, pod, container, Path.Combine(mounts.Path, name), "token");
+            var program = ProgramOptions.Resolve(ProgramOptions.Assembly(replica.Command), replica.Args, replica.Environment);
+
+            Assert.All(replica.Args, a => Assert.True(program.Accepts(a.Split('=')[0]), $"{name}: {a} is not an option of {replica.Command}"));
+            foreach (var variable in replica.Environment.Keys)
+            {
+                // PSTRAINING_ variables are options; the others exist to be expanded into them (or into the args).
+                var used = program.HasVariable(variable)
+                           || container["env"]!.AsArray().Any(e => References((string?)e!["value"] ?? "").Contains(variable))
+                           || container["args"]!.AsArray().Any(a => References((string)a!).Contains(variable));
+                Assert.True(used, $"{name}: {variable} is neither an option of {replica.Command} nor used by another variable or argument");
+            }
+
+            var ports = container["ports"]!.AsArray().ToDictionary(p => (string)p!["name"]!, p => (int)p!["containerPort"]!);
+            Assert.Equal($"{ports["metrics"]}", program["--metrics-port"]);
+            Assert.Equal("any", program["--listen"]);
+            Assert.Equal($"{ports["metrics"]}", (string)pod["metadata"]!["annotations"]!["prometheus.io/port"]!);
+            if (kind == "StatefulSet")
+            {
+                Assert.Equal($"{ports["grpc"]}", program["--port"]);
+                Assert.Equal("1/2", program["--partition"]);
+                foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
+                {
+                    Assert.Equal(ports["grpc"], (int)container[probe]!["grpc"]!["port"]!);
+                }
+
+                var service = rendered.Single("Service", "ps");
+                Assert.All(service["spec"]!["ports"]!.AsArray(), p => Assert.Contains((string)p!["targetPort"]!, ports.Keys));
+            }
+            else
+            {
+                Assert.Equal("learner-1", program["--name"]);
+                Assert.Equal("1", program["--shard-index"]);
+                Assert.Equal(rendered.ConfigMapData("cluster")["ps"], program["--ps"]);
+
+                // Replica 1 takes its speed and device from learner-1.json, whose every key is an option.
+                var config = JsonNode.Parse(rendered.ConfigMapData("learners")["learner-1.json"])!.AsObject();
+                Assert.All(config, p => Assert.True(program.Accepts("--" + p.Key), $"learner-1.json: {p.Key} is not an option"));
+                Assert.Equal((string)config["speed"]!, program["--speed"]);
+                Assert.Equal((string)config["device"]!, program["--device"]);
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Every_container_has_resources_and_runs_as_a_non_root_user_on_a_read_only_root(string overlay)
+    {
+        foreach (var (_, name, pod) in Render(overlay).PodTemplates())
+        {
+            var security = pod["spec"]!["securityContext"]!;
+            Assert.True((bool)security["runAsNonRoot"]!, name);
+            Assert.NotEqual(0, (int)security["runAsUser"]!);
+            foreach (var container in Containers(pod))
+            {
+                foreach (var bound in new[] { "requests", "limits" })
+                {
+                    Assert.NotNull(container["resources"]?[bound]?["cpu"]);
+                    Assert.NotNull(container["resources"]?[bound]?["memory"]);
+                }
+
+                Assert.False((bool)container["securityContext"]!["allowPrivilegeEscalation"]!);
+                Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);
+                Assert.Contains("ALL", container["securityContext"]!["capabilities"]!["drop"]!.AsArray().Select(c => (string)c!));
+                // A read-only root still needs a writable /tmp for the .NET runtime.
+                Assert.Contains("/tmp", container["volumeMounts"]!.AsArray().Select(m => (string)m!["mountPath"]!));
+            }
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_token_comes_from_the_secret_and_the_server_keeps_its_checkpoints_on_its_own_volume(string overlay)
+    {
+        var rendered = Render(overlay);
+        foreach (var (_, name, pod) in rendered.PodTemplates())
+        {
+            var container = Containers(pod).Single();
+            var tokenFile = ContainerReplica.Of(rendered, name, container, 0).Arg("--auth-token-file")!;
+            var mount = container["volumeMounts"]!.AsArray().Single(m => (string)m!["mountPath"]! == Path.GetDirectoryName(tokenFile))!;
+            var volume = pod["spec"]!["volumes"]!.AsArray().Single(v => (string)v!["name"]! == (string)mount["name"]!)!;
+            Assert.Equal("pstraining-auth", (string)volume["secret"]!["secretName"]!);
+        }
+
+        var ps = rendered.Single("StatefulSet", "ps");
+        var checkpoints = ContainerReplica.Of(rendered, "ps", Containers(ps["spec"]!["template"]!.AsObject()).Single(), 0).Arg("--checkpoint-dir");
+        var claim = ps["spec"]!["volumeClaimTemplates"]!.AsArray().Single()!;
+        var mounted = Containers(ps["spec"]!["template"]!.AsObject()).Single()["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == (string)claim["metadata"]!["name"]!)!;
+        Assert.Equal(checkpoints, (string)mounted["mountPath"]!);
+        Assert.True((int)ps["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]! >= 30);
+    }
+
+    [Fact]
+    public void The_gpu_overlay_gives_each_learner_a_gpu_and_cuda_the_cpu_overlay_neither()
+    {
+        JsonNode Limits(RenderedManifests r) => Containers(r.Single("Job", "learners")["spec"]!["template"]!.AsObject()).Single()["resources"]!["limits"]!;
+        var gpu = Render("k8s/overlays/gpu");
+        Assert.Equal("1", (string)Limits(gpu)["nvidia.com/gpu"]!);
+        Assert.All(gpu.ConfigMapData("learners").Values, json => Assert.Equal("cuda", (string)JsonNode.Parse(json)!["device"]!));
+        Assert.EndsWith(":cuda", (string)Containers(gpu.Single("Job", "learners")["spec"]!["template"]!.AsObject()).Single()["image"]!);
+
+        var cpu = Render("k8s/overlays/cpu");
+        Assert.Null(Limits(cpu)["nvidia.com/gpu"]);
+        Assert.All(cpu.ConfigMapData("learners").Values, json => Assert.Equal("cpu", (string)JsonNode.Parse(json)!["device"]!));
+        // The learners run at different speeds, by index.
+        Assert.Equal(2, cpu.ConfigMapData("learners").Values.Select(json => (string)JsonNode.Parse(json)!["speed"]!).Distinct().Count());
+    }
+
+    [Fact]
+    public void Grafana_gets_the_dashboard_and_prometheus_operator_users_get_monitors_that_select_the_pods()
+    {
+        var rendered = Render("k8s/overlays/cpu");
+        var dashboard = rendered.Single("ConfigMap", "pstraining-dashboard");
+        Assert.Equal("1", (string)dashboard["metadata"]!["labels"]!["grafana_dashboard"]!);
+        Assert.Equal(File.ReadAllText(Path.Combine(DeployDirectory, "grafana", "dashboards", "pstraining.json")).TrimEnd(),
+            ((string)dashboard["data"]!["pstraining.json"]!).TrimEnd());
+
+        // The monitors are a component (they need prometheus-operator's CRDs): render it onto the cpu overlay.
+        using var temporary = new TemporaryDirectory();
+        var copy = temporary.Path;
+        CopyTree(DeployDirectory, copy);
+        Directory.CreateDirectory(Path.Combine(copy, "with-monitors"));
+        File.WriteAllText(Path.Combine(copy, "with-monitors", "kustomization.yaml"),
+            "resources:\n  - ../k8s/overlays/cpu\ncomponents:\n  - ../k8s/components/prometheus-operator\n");
+        var monitored = Render(Path.Combine(copy, "with-monitors"));
+        Assert.All(monitored.Objects, o => Assert.Equal(ApiVersions[Kind(o)], (string)o["apiVersion"]!));
+        var service = monitored.Single("Service", "ps");
+        AssertSubset(Labels(monitored.Single("ServiceMonitor", "ps")["spec"]!["selector"]!["matchLabels"]), Labels(service["metadata"]!["labels"]));
+        Assert.Contains((string)monitored.Single("ServiceMonitor", "ps")["spec"]!["endpoints"]![0]!["port"]!, service["spec"]!["ports"]!.AsArray().Select(p => (string)p!["name"]!));
+        var learnerPod = monitored.Single("Job", "learners")["spec"]!["template"]!.AsObject();
+        AssertSubset(Labels(monitored.Single("PodMonitor", "learners")["spec"]!["selector"]!["matchLabels"]), Labels(learnerPod["metadata"]!["labels"]));
+        Assert.Contains((string)monitored.Single("PodMonitor", "learners")["spec"]!["podMetricsEndpoints"]![0]!["port"]!,
+            Containers(learnerPod).Single()["ports"]!.AsArray().Select(p => (string)p!["name"]!));
+    }
+
+    /// <summary>A folder under the system's temporary one, deleted on dispose.</summary>
+    internal sealed class TemporaryDirectory : IDisposable
+    {
+        public string Path { get; } = Directory.CreateTempSubdirectory("pstraining-deploy-").FullName;
+
+        public void Dispose() => Directory.Delete(Path, recursive: true);
+    }
+
+    private static void AssertSubset(IReadOnlyDictionary<string, string> selector, IReadOnlyDictionary<string, string> labels)
+    {
+        Assert.NotEmpty(selector);
+        Assert.All(selector, s => Assert.True(labels.TryGetValue(s.Key, out var v) && v == s.Value, $"the selector {s.Key}={s.Value} is not among the labels"));
+    }
+
+    private static void CopyTree(string from, string to)
+    {
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+}
