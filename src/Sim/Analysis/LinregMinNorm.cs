@@ -78,7 +78,7 @@ public sealed class LinregMinNorm(LinregMinNorm.Settings? settings = null) : IEx
     private static void Run(ExperimentContext context, Settings settings)
     {
         settings.Validate();
-        var wide = $"d={settings.Features}, n={settings.Samples}";
+        var wide = $"d={settings.Features} n={settings.Samples}"; // no comma: it is a CSV cell
         using var random = LeastSquaresProblem.Gaussian(settings.Samples, settings.Features, context.Seed);
         using var plane = new LeastSquaresProblem([[2.0, 1.0]], [2.0]);
         random.WriteCsv(context, "data");
