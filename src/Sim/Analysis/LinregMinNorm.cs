@@ -179,17 +179,17 @@ public sealed class LinregMinNorm(LinregMinNorm.Settings? settings = null) : IEx
             new("step", "step"), new("distance", "‖w − w*‖") { Log = true }, optimizer));
 
         var paths = runs.Where(r => r.Case == TwoDimensional && r.Optimizer != "minibatch SGD") // with one sample, SGD is GD
-            .SelectMany(r => r.Path.Select((w, step) => new { optimizer = r.Optimizer, step, w1 = w[0], w2 = w[1] }))
+            .SelectMany(r => r.Path.Select((w, step) => new { series = r.Optimizer, step, w1 = w[0], w2 = w[1] }))
             .Where(p => p.step % every == 0 || p.step < 50);
-        var pathLayer = VegaLite.Layer("line", paths, new("w1", "w1"), new("w2", "w2"), optimizer with { Sort = ["GD", "RMSProp", "Adam"] });
+        var series = new VegaLite.Channel("series", "series", "nominal"); // one legend for the three layers
+        var pathLayer = VegaLite.Layer("line", paths, new("w1", "w1"), new("w2", "w2"), series);
         pathLayer["encoding"]!["order"] = new JsonObject { ["field"] = "step", ["type"] = "quantitative" }; // draw in time order, not by w1
-        var solutions = new[] { 0.0, 1.0 }.Select(w1 => new { series = "solutions 2w1 + w2 = 2", w1, w2 = 2 - (2 * w1) });
+        var solutions = new[] { 0.0, 1.0 }.Select(w1 => new { series = "solutions", w1, w2 = 2 - (2 * w1) });
         var minimumNorm = runs.First(r => r.Case == TwoDimensional).MinimumNorm;
-        context.AddFigure("two-dimensional-paths", VegaLite.Layered("Paths from w0 = 0 for x = [2, 1], t = 2",
-            VegaLite.Layer("line", solutions, new("w1", "w1"), new("w2", "w2"), new("series", "set", "nominal")),
+        context.AddFigure("two-dimensional-paths", VegaLite.Layered("Paths from w0 = 0 to the solutions 2w1 + w2 = 2 (RMSProp under Adam)",
+            VegaLite.Layer("line", solutions, new("w1", "w1"), new("w2", "w2"), series),
             pathLayer,
-            VegaLite.Layer("point", new[] { new { point = "minimum norm", w1 = minimumNorm[0], w2 = minimumNorm[1] } }, new("w1", "w1"), new("w2", "w2"),
-                new("point", "point", "nominal"))));
+            VegaLite.Layer("point", new[] { new { series = "minimum norm", w1 = minimumNorm[0], w2 = minimumNorm[1] } }, new("w1", "w1"), new("w2", "w2"), series)));
     }
 
     private static void Summarise(ExperimentContext context, List<Outcome> runs, Settings settings)
