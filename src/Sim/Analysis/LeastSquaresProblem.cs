@@ -112,6 +112,15 @@ public sealed class LeastSquaresProblem : IDisposable
         return (x.matmul(w) - t).square().mean();
     }
 
+    /// <summary>
+    /// ∇L(w) = (2/n)·Xᵀ(Xw − t), written out as tensor operations so that autograd can differentiate through it (an
+    /// unrolled GD step w − η·∇L(w) then depends on η through every earlier step).
+    /// </summary>
+    public Tensor Gradient(Tensor w) => _inputs.T.matmul(_inputs.matmul(w) - _targets) * (2.0 / Samples);
+
+    /// <summary>H·v with H = (2/n)·XᵀX, the loss's Hessian: the forward-mode derivative of ∇L along v.</summary>
+    public Tensor HessianTimes(Tensor v) => _inputs.T.matmul(_inputs.matmul(v)) * (2.0 / Samples);
+
     /// <summary>A float64 parameter of d zeros: w0 = 0, where every run of this suite starts.</summary>
     public Parameter ZeroWeights() => new(torch.zeros([Features], ScalarType.Float64));
 
