@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Json.Nodes;
 using PsTraining.Sim.Experiments;
 using PsTraining.Torch;
 
@@ -285,11 +284,9 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             VegaLite.Layer("line", hypergradients.Select(h => new { steps = $"t = {h.Steps}", rate = h.Rate, value = h.Autograd }), rate, hyper, unrolled),
             VegaLite.Layer("point", hypergradients.Select(h => new { steps = $"t = {h.Steps}", rate = h.Rate, value = h.FiniteDifference }), rate, hyper, unrolled)));
 
-        var memoryChart = VegaLite.Line("Peak growth of resident memory against unrolled steps",
+        context.AddFigure("memory", VegaLite.WithWholeLegendLabels(VegaLite.Line("Peak growth of resident memory against unrolled steps",
             memory.Select(m => new { mode = m.Mode, steps = m.Steps, mib = m.Bytes / 1048576.0 }),
-            new("steps", "unrolled steps t"), new("mib", "RSS growth (MiB)"), new("mode", "computation", "nominal"), points: true);
-        memoryChart["encoding"]!["color"]!["legend"] = new JsonObject { ["labelLimit"] = 400 }; // the whole names, not cut at 160 px
-        context.AddFigure("memory", memoryChart);
+            new("steps", "unrolled steps t"), new("mib", "RSS growth (MiB)"), new("mode", "computation", "nominal"), points: true)));
     }
 
     private static void Summarise(ExperimentContext context, Settings settings, LeastSquaresProblem problem, double closedForm, double lineSearch,
