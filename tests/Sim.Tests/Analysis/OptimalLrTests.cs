@@ -13,7 +13,7 @@ namespace PsTraining.Sim.Tests.Analysis;
 public sealed class OptimalLrTests : IDisposable
 {
     private static readonly OptimalLr.Settings Small = new(Samples: 12, Features: 4, UnrolledSteps: [1, 3, 8], RateFactors: [0.25, 0.5, 1.0],
-        MemorySamples: 4, MemoryFeatures: 100_000, MemorySteps: [2, 8, 16, 24]);
+        MemorySamples: 4, MemoryFeatures: 100_000, MemorySteps: [2, 8, 16, 32]);
 
     private readonly string _out = Directory.CreateTempSubdirectory("pstraining-optimal-lr-").FullName;
 
