@@ -118,9 +118,9 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
     private static double LineSearch(Func<double, double> loss)
     {
         var high = 1e-6;
-        while (loss(2 * high) < loss(high))
+        for (var doublings = 0; loss(2 * high) < loss(high); doublings++)
         {
-            high *= 2;
+            high = doublings < 200 ? 2 * high : throw new InvalidOperationException("the line search found no minimum: the loss keeps falling as η grows");
         }
 
         high *= 2;
@@ -325,5 +325,8 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
                 $"| {mode} | {fit.Slope / 1024:F1} | {fit.Slope / (8.0 * settings.MemoryFeatures):F2} | {fit.RSquared:F3} | {growth / 1048576.0:F2} |"));
         }
+
+        context.WriteSummary();
+        context.WriteSummary("Backprop must keep, for every step, what the backward of η·∇L(w_k) needs: the d-vector ∇L(w_k). The forward pass and forward mode keep only the current w (and v = dw/dη), whatever t.");
     }
 }
