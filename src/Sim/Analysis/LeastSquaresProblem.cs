@@ -122,7 +122,11 @@ public sealed class LeastSquaresProblem : IDisposable
     public Tensor HessianTimes(Tensor v) => _inputs.T.matmul(_inputs.matmul(v)) * (2.0 / Samples);
 
     /// <summary>A float64 parameter of d zeros: w0 = 0, where every run of this suite starts.</summary>
-    public Parameter ZeroWeights() => new(torch.zeros([Features], ScalarType.Float64));
+    public Parameter ZeroWeights()
+    {
+        using var zeros = torch.zeros([Features], ScalarType.Float64);
+        return new Parameter(zeros);
+    }
 
     /// <summary>
     /// Runs <paramref name="optimizer"/> full batch for <paramref name="steps"/> steps on the loss plus
