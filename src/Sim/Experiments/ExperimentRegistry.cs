@@ -6,7 +6,12 @@ namespace PsTraining.Sim.Experiments;
 /// <summary>Every experiment of the suite, by name.</summary>
 public static class ExperimentRegistry
 {
-    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison(), new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients()];
+    public static IReadOnlyList<IExperiment> All { get; } =
+    [
+        new PolicyComparison(),
+        new LinregMinNorm(), new Lms(), new OptimalLr(), new WeightDecay(),
+        new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients(),
+    ];
 
     public static IExperiment Find(string name) =>
         All.FirstOrDefault(e => e.Name == name)

@@ -131,4 +131,12 @@ public static class VegaLite
         chart["encoding"]!["y"]!["stack"] = null;
         return chart;
     }
+
+    /// <summary>Shows the legend's labels whole instead of cutting them at Vega's default 160 px (long series names).</summary>
+    public static JsonObject WithWholeLegendLabels(JsonObject spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        spec["config"] = new JsonObject { ["legend"] = new JsonObject { ["labelLimit"] = 1000 } };
+        return spec;
+    }
 }

@@ -1,0 +1,96 @@
+using PsTraining.Sim.Analysis;
+using PsTraining.Sim.Experiments;
+using static PsTraining.Sim.Tests.Analysis.AnalysisFiles;
+
+namespace PsTraining.Sim.Tests.Analysis;
+
+/// <summary>
+/// optimal-lr against η* and finite differences computed here in plain arithmetic, and its memory against what backprop
+/// must keep: each unrolled step's gradient (a d-vector) for the backward of η·∇L. It measures the process's RSS, so
+/// it runs alone: other tests allocating at the same time would show up in it.
+/// </summary>
+[Collection(RunsAlone.Name)]
+public sealed class OptimalLrTests : IDisposable
+{
+    private static readonly OptimalLr.Settings Small = new(Samples: 12, Features: 4, UnrolledSteps: [1, 3, 8], RateFactors: [0.25, 0.5, 1.0],
+        MemorySamples: 4, MemoryFeatures: 100_000, MemorySteps: [2, 8, 16, 32]);
+
+    private readonly string _out = Directory.CreateTempSubdirectory("pstraining-optimal-lr-").FullName;
+
+    [Fact]
+    public void Optimal_rate_hypergradients_and_memory_match_the_references()
+    {
+        var dir = ExperimentCommand.Run(new OptimalLr(Small), _out, seed: 7, full: false);
+        var (x, t) = ReadData(Path.Combine(dir, "data.csv"));
+
+        // η* = (n/2)·(aᵀXXᵀa)/‖XXᵀa‖², a = Xw0 − t = −t.
+        var a = t.Select(v => -v).ToArray();
+        var xxta = x.Select(row => Dot(row, Enumerable.Range(0, row.Length).Select(j => x.Select((r, i) => r[j] * a[i]).Sum()).ToArray())).ToArray();
+        var optimum = x.Length / 2.0 * Dot(a, xxta) / Dot(xxta, xxta);
+        var rates = ReadCsv(Path.Combine(dir, "optimal-rate.csv")).ToDictionary(r => r["method"], r => r.Number("rate"));
+        Assert.Equal(optimum, rates["closed form"], 1e-12 * optimum);
+        Assert.Equal(optimum, rates["line search"], 1e-6 * optimum);
+
+        var rows = ReadCsv(Path.Combine(dir, "hypergradient.csv"));
+        Assert.Equal(Small.UnrolledSteps.Count * Small.RateFactors.Count, rows.Count);
+        foreach (var group in rows.GroupBy(r => (int)r.Number("steps")))
+        {
+            var scale = group.Max(r => Math.Abs(r.Number("autograd")));
+            foreach (var row in group)
+            {
+                var eta = row.Number("rate");
+                var h = 1e-5 * eta;
+                var finiteDifference = (Loss(x, t, eta + h, group.Key) - Loss(x, t, eta - h, group.Key)) / (2 * h);
+                Assert.Equal(Loss(x, t, eta, group.Key), row.Number("loss"), 1e-12);
+                Assert.True(Math.Abs(row.Number("autograd") - finiteDifference) < 1e-6 * scale,
+                    $"t = {group.Key}, η = {eta}: autograd {row.Number("autograd")}, finite differences {finiteDifference}");
+                Assert.Equal(row.Number("autograd"), row.Number("forward_mode"), 1e-12 * scale);
+            }
+        }
+
+        // The one-step loss is smallest at η*, so its derivative vanishes there.
+        var atOptimum = rows.Single(r => r["steps"] == "1" && Math.Abs(r.Number("rate") - optimum) < 1e-9 * optimum);
+        Assert.True(Math.Abs(atOptimum.Number("autograd")) < 1e-12, $"dL_1/dη at η* is {atOptimum.Number("autograd")}");
+
+        var fits = ReadCsv(Path.Combine(dir, "memory-fit.csv")).ToDictionary(r => r["mode"]);
+        var backprop = fits[OptimalLr.Backprop];
+        Assert.InRange(backprop.Number("slope_d_vectors_per_step"), 0.9, 3.0);
+        Assert.True(backprop.Number("r_squared") > 0.98, $"backprop memory is not linear in t: R² {backprop.Number("r_squared")}");
+        Assert.InRange(fits[OptimalLr.ForwardPass].Number("slope_d_vectors_per_step"), -0.1, 0.1);
+        Assert.InRange(fits[OptimalLr.ForwardMode].Number("slope_d_vectors_per_step"), -0.1, 0.1);
+
+        AssertFigure(dir, "one-step-loss", "learning rate η", "loss after one GD step", "η* closed form", "η* line search");
+        AssertFigure(dir, "hypergradient", "learning rate η", "hypergradient dL_t/dη", "t = 1", "t = 8");
+        AssertFigure(dir, "memory", "unrolled steps t", "RSS growth (MiB)", OptimalLr.Backprop, OptimalLr.ForwardPass, OptimalLr.ForwardMode);
+        var summary = File.ReadAllText(Path.Combine(dir, "summary.md"));
+        Assert.Contains($"| {OptimalLr.Backprop} |", summary);
+    }
+
+    [Fact]
+    public void Rejects_a_memory_problem_too_narrow_to_measure()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
+            ExperimentCommand.Run(new OptimalLr(Small with { MemoryFeatures = 100 }), _out, seed: 1, full: false));
+        Assert.Contains("MemoryFeatures", error.Message);
+    }
+
+    /// <summary>(1/n)‖Xw_t − t‖² after <paramref name="steps"/> GD steps w ← w − η·(2/n)·Xᵀ(Xw − t) from w = 0.</summary>
+    private static double Loss(double[][] x, double[] t, double eta, int steps)
+    {
+        var w = new double[x[0].Length];
+        for (var step = 0; step < steps; step++)
+        {
+            var residual = x.Select((row, i) => Dot(row, w) - t[i]).ToArray();
+            for (var j = 0; j < w.Length; j++)
+            {
+                w[j] -= eta * 2.0 / x.Length * x.Select((row, i) => row[j] * residual[i]).Sum();
+            }
+        }
+
+        return x.Select((row, i) => Math.Pow(Dot(row, w) - t[i], 2)).Average();
+    }
+
+    private static double Dot(double[] a, double[] b) => a.Zip(b, (p, q) => p * q).Sum();
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+}
