@@ -1,3 +1,4 @@
+using PsTraining.Sim.Analysis;
 using PsTraining.Sim.Simulation;
 
 namespace PsTraining.Sim.Experiments;
@@ -5,7 +6,7 @@ namespace PsTraining.Sim.Experiments;
 /// <summary>Every experiment of the suite, by name.</summary>
 public static class ExperimentRegistry
 {
-    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison()];
+    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison(), new BiasVariance()];
 
     public static IExperiment Find(string name) =>
         All.FirstOrDefault(e => e.Name == name)
