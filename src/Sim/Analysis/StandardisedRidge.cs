@@ -7,13 +7,12 @@ namespace PsTraining.Sim.Analysis;
 /// </summary>
 internal sealed class StandardisedRidge
 {
-    private readonly double[] _mean;
-    private readonly double[] _scale;
+    private readonly Standardiser _standardiser;
     private readonly double[] _weights;
     private readonly double _intercept;
 
-    private StandardisedRidge(double[] mean, double[] scale, double[] weights, double intercept) =>
-        (_mean, _scale, _weights, _intercept) = (mean, scale, weights, intercept);
+    private StandardisedRidge(Standardiser standardiser, double[] weights, double intercept) =>
+        (_standardiser, _weights, _intercept) = (standardiser, weights, intercept);
 
     public static StandardisedRidge Fit(IReadOnlyList<double> x, IReadOnlyList<double> y, int degree, double alpha)
     {
@@ -24,28 +23,21 @@ internal sealed class StandardisedRidge
             throw new ArgumentException($"ridge needs at least 2 points with one target each; got {x.Count} points and {y.Count} targets");
         }
 
-        int n = x.Count;
-        var mean = new double[degree];
-        var scale = new double[degree];
-        for (var j = 0; j < degree; j++)
-        {
-            mean[j] = x.Average(v => Math.Pow(v, j + 1));
-            var m = mean[j];
-            var std = Math.Sqrt(x.Average(v => Math.Pow(Math.Pow(v, j + 1) - m, 2)));
-            scale[j] = std == 0 ? 1 : std; // a constant feature stays zero after centring, as in StandardScaler
-        }
-
+        var powers = x.Select(v => Powers(v, degree)).ToArray();
+        var standardiser = Standardiser.Fit(powers);
         var yMean = y.Average();
+        var n = x.Count;
         var design = new double[n + degree, degree];
         var target = new double[n + degree];
         for (var i = 0; i < n; i++)
         {
+            var z = standardiser.Apply(powers[i]);
             for (var j = 0; j < degree; j++)
             {
-                design[i, j] = (Math.Pow(x[i], j + 1) - mean[j]) / scale[j];
+                design[i, j] = z[j];
             }
 
-            target[i] = y[i] - yMean;
+            target[i] = y[i] - yMean; // centred features and target: the intercept is ȳ and is not penalised
         }
 
         for (var j = 0; j < degree; j++)
@@ -53,17 +45,14 @@ internal sealed class StandardisedRidge
             design[n + j, j] = Math.Sqrt(alpha);
         }
 
-        return new StandardisedRidge(mean, scale, LeastSquares.Solve(design, target), yMean);
+        return new StandardisedRidge(standardiser, LeastSquares.Solve(design, target), yMean);
     }
 
     public double Predict(double x)
     {
-        var value = _intercept;
-        for (var j = 0; j < _weights.Length; j++)
-        {
-            value += _weights[j] * (Math.Pow(x, j + 1) - _mean[j]) / _scale[j];
-        }
-
-        return value;
+        var z = _standardiser.Apply(Powers(x, _weights.Length));
+        return _intercept + z.Select((v, j) => v * _weights[j]).Sum();
     }
+
+    private static double[] Powers(double x, int degree) => [.. Enumerable.Range(1, degree).Select(p => Math.Pow(x, p))];
 }
