@@ -6,7 +6,7 @@ namespace PsTraining.Sim.Experiments;
 /// <summary>Every experiment of the suite, by name.</summary>
 public static class ExperimentRegistry
 {
-    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison(), new BiasVariance(), new RocPrPrg(), new LogicUnits()];
+    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison(), new BiasVariance(), new RocPrPrg(), new LogicUnits(), new HyperparameterSearch()];
 
     public static IExperiment Find(string name) =>
         All.FirstOrDefault(e => e.Name == name)
