@@ -143,17 +143,18 @@ public sealed class BiasVariance(BiasVariance.Settings? settings = null) : IExpe
             new VegaLite.Channel("curve", "curve", "nominal") { Sort = ["f(x) = x + sin(1.5x)", .. fits.Select(f => $"g{f.Degree}")] });
         lines["mark"] = new JsonObject { ["type"] = "line", ["clip"] = true }; // a high-degree fit may leave the plotted range
         var points = VegaLite.Layer("point", sample.X.Select((x, i) => new { x, y = y[i] }), new("x", "x"), yAxis);
-        context.AddFigure("fits", VegaLite.Layered($"Polynomial fits of {sample.X.Length} noisy points", points, lines));
+        context.AddFigure("fits", VegaLite.WithFullLegendLabels(VegaLite.Layered($"Polynomial fits of {sample.X.Length} noisy points", points, lines)));
     }
 
     private static JsonObject RidgeChart(int degree, IReadOnlyList<(string Model, Decomposition Result)> models)
     {
+        // Points, not bars: the quantities span orders of magnitude, and bars have no base on a log scale.
         var rows = models.SelectMany(m => new[] { ("bias²", m.Result.Bias2), ("variance", m.Result.Variance), ("test MSE", m.Result.TestMse) }
             .Select(q => new { model = m.Model, quantity = q.Item1, value = q.Item2 }));
-        var spec = VegaLite.Chart($"Degree {degree}: ridge on standardised features against the unregularised fit", "bar", rows,
+        var spec = VegaLite.Chart($"Degree {degree}: ridge on standardised features against the unregularised fit", "point", rows,
             new("quantity", "quantity", "nominal") { Sort = ["bias²", "variance", "test MSE"] }, new("value", "error (log scale)") { Log = true },
             new VegaLite.Channel("model", "model", "nominal"));
-        spec["encoding"]!["xOffset"] = new JsonObject { ["field"] = "model", ["type"] = "nominal" }; // bars side by side
+        spec["mark"] = new JsonObject { ["type"] = "point", ["filled"] = true, ["size"] = 120 };
         return spec;
     }
 }

@@ -58,9 +58,11 @@ public sealed class LogicUnits(LogicUnits.Settings? settings = null) : IExperime
         context.WriteCsv("training", ["model", "function", "epoch", "misclassified"],
             trainings.SelectMany(t => t.Errors.Select((e, epoch) => (IReadOnlyList<object?>)[t.Model, t.Function.Name, epoch, e])));
 
-        var curves = trainings.SelectMany(t => t.Errors.Select((e, epoch) => new { network = $"{t.Model}: {t.Function.Name}", epoch, misclassified = e })).ToList();
-        context.AddFigure("training", VegaLite.Line("Misclassified inputs before each training epoch", curves,
-            new("epoch", "epoch"), new("misclassified", "misclassified inputs"), new VegaLite.Channel("network", "network", "nominal")));
+        // The early epochs, where the learning happens; a network that never learns stays flat to the limit (training.csv).
+        const int Shown = 10;
+        var curves = trainings.SelectMany(t => t.Errors.Take(Shown + 1).Select((e, epoch) => new { network = $"{t.Model}: {t.Function.Name}", epoch, misclassified = e })).ToList();
+        context.AddFigure("training", VegaLite.WithFullLegendLabels(VegaLite.Line($"Misclassified inputs before each training epoch (the first {Shown})", curves,
+            new("epoch", "epoch"), new("misclassified", "misclassified inputs"), new VegaLite.Channel("network", "network", "nominal"), points: true)));
 
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
             $"Bipolar inputs and outputs (−1 false, +1 true; a unit outputs +1 when its net s > 0). Perceptron rule with η = {s.PerceptronRate}; Madaline I: {s.HiddenUnits} Adalines (α-LMS, α = {s.MadalineAlpha}) under a fixed OR unit, MRI rule, up to {s.Restarts} random starts; at most {s.MaxEpochs} epochs."));

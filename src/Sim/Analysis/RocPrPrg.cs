@@ -106,6 +106,6 @@ public sealed class RocPrPrg(RocPrPrg.Settings? settings = null) : IExperiment
         lines["mark"] = new JsonObject { ["type"] = "line", ["clip"] = true, ["interpolate"] = "linear" };
         var marker = VegaLite.Layer("point", new[] { new { classifier = AllPositiveLabel, x = allPositive.X, y = allPositive.Y } }, x, y, series);
         marker["mark"] = new JsonObject { ["type"] = "point", ["filled"] = true, ["size"] = 120, ["shape"] = "diamond" };
-        return VegaLite.Layered(title, lines, marker);
+        return VegaLite.WithFullLegendLabels(VegaLite.Layered(title, lines, marker));
     }
 }

@@ -99,4 +99,11 @@ public static class VegaLite
 
         return spec;
     }
+
+    /// <summary>Draws legend labels in full (Vega-Lite cuts them at 160 px by default), for series named by long labels.</summary>
+    public static JsonObject WithFullLegendLabels(JsonObject spec)
+    {
+        spec["config"] = new JsonObject { ["legend"] = new JsonObject { ["labelLimit"] = 400 } };
+        return spec;
+    }
 }

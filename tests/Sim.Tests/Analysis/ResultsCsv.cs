@@ -14,14 +14,17 @@ internal static class ResultsCsv
 
     public static double Number(this Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
 
-    /// <summary>Asserts that an SVG figure of <paramref name="directory"/> exists and shows each of <paramref name="texts"/> (series, axis titles).</summary>
+    /// <summary>
+    /// Asserts that an SVG figure of <paramref name="directory"/> exists and draws each of <paramref name="texts"/> (series,
+    /// axis titles) in full as a text element, not only in an aria label (a legend label that is cut off fails).
+    /// </summary>
     public static void AssertFigure(string directory, string figure, params string[] texts)
     {
         var svg = File.ReadAllText(Path.Combine(directory, figure + ".svg"));
         Assert.StartsWith("<svg", svg);
         foreach (var text in texts)
         {
-            Assert.Contains(text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal), svg); // SVG text escapes only markup
+            Assert.Contains($">{text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)}</text>", svg); // SVG text escapes only markup
         }
     }
 }
