@@ -58,6 +58,37 @@ public sealed class RocPrPrgTests : IDisposable
     }
 
     [Fact]
+    public void Weak_rankings_with_ties_match_the_reference_where_the_prg_curve_crosses_zero()
+    {
+        // Scores barely related to the labels and rounded to one decimal: many ties, and precision below π at some
+        // thresholds, so the PRG curve crosses precision gain 0 (the case the breast-cancer classifiers never reach).
+        var random = new PsTraining.Models.Data.SeededRandom(11);
+        var rows = new List<IReadOnlyList<object?>>();
+        var areas = new Dictionary<string, (double AuRoc, double AuPr, double AuPrg)>();
+        var crossings = 0;
+        foreach (var (name, signal) in new[] { ("weak", 0.3), ("none", 0.0), ("inverted", -0.5) })
+        {
+            var labels = Enumerable.Range(0, 120).Select(_ => random.NextDouble() < 0.35 ? 1 : 0).ToArray();
+            var scores = labels.Select(l => Math.Round((signal * l) + random.NextDouble(), 1)).ToArray();
+            var curves = RankingCurves.From(scores, labels);
+            crossings += curves.PrecisionRecallGain().Skip(1).SkipLast(1).Count(p => p.PrecisionGain == 0);
+            areas[name] = (curves.AreaUnderRoc(), curves.AveragePrecision(), curves.AreaUnderPrecisionRecallGain());
+            rows.AddRange(labels.Select((l, k) => (IReadOnlyList<object?>)[name, k, l, scores[k]]));
+        }
+
+        Assert.True(crossings > 0, "no curve crosses precision gain 0: the case is not exercised");
+        new ExperimentContext(_out, 1, full: false, TextWriter.Null).WriteCsv("scores", ["classifier", "sample", "malignant", "score"], rows);
+        using var reference = JsonDocument.Parse(PythonReference.Run("roc_pr_prg.py", _out, BreastCancer.DefaultPath));
+        foreach (var (name, (auRoc, auPr, auPrg)) in areas)
+        {
+            var expected = reference.RootElement.GetProperty(name);
+            Assert.Equal(expected.GetProperty("auroc").GetDouble(), auRoc, 1e-9);
+            Assert.Equal(expected.GetProperty("aupr").GetDouble(), auPr, 1e-9);
+            Assert.Equal(expected.GetProperty("auprg").GetDouble(), auPrg, 1e-9);
+        }
+    }
+
+    [Fact]
     public void The_fixture_is_scikit_learns_breast_cancer_data() =>
         Assert.Equal("same", PythonReference.Run("export_breast_cancer.py", "--check", BreastCancer.DefaultPath).Trim());
 
