@@ -79,6 +79,7 @@ internal sealed class AdaBoostStumps
 
         return best;
 
+        // The weights sum to 1, so the opposite polarity errs on exactly the rest.
         void Consider(int feature, double threshold, double errorPositiveAbove)
         {
             if (errorPositiveAbove < best.Error)

@@ -49,7 +49,7 @@ public sealed class LogicUnits(LogicUnits.Settings? settings = null) : IExperime
         var trainings = Functions.Select(f => TrainPerceptron(f, s, random)).Concat(Functions.Select(f => TrainMadaline(f, s, random))).ToList();
 
         context.WriteCsv("weights", ["model", "function", "unit", "trained", "bias", "w1", "w2", "w3"],
-            trainings.SelectMany(t => t.Units.Select((u, k) => (IReadOnlyList<object?>)[t.Model, t.Function.Name, t.UnitNames[k], t.UnitNames[k] != "output (fixed OR)",
+            trainings.SelectMany(t => t.Units.Select((u, k) => (IReadOnlyList<object?>)[t.Model, t.Function.Name, t.UnitNames[k], t.UnitNames[k] != Madaline.OutputName,
                 u.Bias, .. Enumerable.Range(0, 3).Select(i => i < u.Weights.Count ? (object?)u.Weights[i] : null)])));
         var rows = trainings.SelectMany(t => t.Function.Inputs.Select(x => (Training: t, X: x, Target: t.Function.Target(x), Result: t.Evaluate(x)))).ToList();
         context.WriteCsv("truth-tables", ["model", "function", "x1", "x2", "x3", "target", "net", "output", "correct"],
@@ -101,7 +101,7 @@ public sealed class LogicUnits(LogicUnits.Settings? settings = null) : IExperime
             var errors = Train(f, s.MaxEpochs, net.Predict, (x, t) => net.MriStep(x, t, s.MadalineAlpha));
             if (errors[^1] == 0 || start == s.Restarts)
             {
-                return new(MadalineModel, f, [.. net.Hidden, net.Output], [.. net.Hidden.Select((_, k) => $"hidden {k + 1}"), "output (fixed OR)"],
+                return new(MadalineModel, f, [.. net.Hidden, net.Output], [.. net.Hidden.Select((_, k) => $"hidden {k + 1}"), Madaline.OutputName],
                     x => (net.Output.Net(net.HiddenOutputs(x)), net.Predict(x)), errors, start);
             }
         }

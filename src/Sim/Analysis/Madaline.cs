@@ -10,6 +10,9 @@ namespace PsTraining.Sim.Analysis;
 /// </summary>
 internal sealed class Madaline
 {
+    /// <summary>How the weight tables name the fixed top unit.</summary>
+    public const string OutputName = "output (fixed OR)";
+
     private Madaline(IReadOnlyList<ThresholdUnit> hidden)
     {
         Hidden = hidden;

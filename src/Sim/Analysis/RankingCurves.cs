@@ -42,7 +42,15 @@ internal sealed class RankingCurves
         var order = Enumerable.Range(0, scores.Count).OrderByDescending(i => scores[i]).ToList();
         for (var k = 0; k < order.Count; k++)
         {
-            _ = labels[order[k]] == 1 ? tp++ : fp++;
+            if (labels[order[k]] == 1)
+            {
+                tp++;
+            }
+            else
+            {
+                fp++;
+            }
+
             if (k + 1 == order.Count || scores[order[k + 1]] != scores[order[k]])
             {
                 points.Add(new(scores[order[k]], tp, fp)); // tied scores move together
