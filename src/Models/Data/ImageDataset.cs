@@ -112,11 +112,19 @@ public sealed class ImageDataset
     }
 
     /// <summary>The first <paramref name="count"/> samples (all when count exceeds the size).</summary>
-    public ImageDataset Take(int count)
+    public ImageDataset Take(int count) => Slice(0, count);
+
+    /// <summary>The samples from <paramref name="start"/> on, at most <paramref name="count"/> of them (a held-out part of a split, say).</summary>
+    public ImageDataset Slice(int start, int count)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        count = Math.Min(count, Count);
+        if (start < 0 || start > Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(start), start, $"start must be in 0..{Count}");
+        }
+
+        count = Math.Min(count, Count - start);
         var perImage = Channels * Height * Width;
-        return new ImageDataset(_pixels[..(count * perImage)], _labels[..count], Channels, Height, Width, Classes);
+        return new ImageDataset(_pixels[(start * perImage)..((start + count) * perImage)], _labels[start..(start + count)], Channels, Height, Width, Classes);
     }
 }

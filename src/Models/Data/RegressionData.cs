@@ -14,17 +14,27 @@ public static class RegressionData
 
     public static (double[] X, double[] Y) Generate(int count, long seed)
     {
+        var (x, noise) = Draw(count, new SeededRandom(seed));
+        return (x, [.. x.Select((xi, i) => TrueFunction(xi) + noise[i])]);
+    }
+
+    /// <summary>
+    /// The random part of <paramref name="count"/> points, drawn from <paramref name="random"/> (x, then its noise, point by
+    /// point): the inputs and the noise ε, so that an independent reference can rebuild y = f(x) + ε from the same draws.
+    /// </summary>
+    public static (double[] X, double[] Noise) Draw(int count, SeededRandom random)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        var rng = new SeededRandom(seed);
+        ArgumentNullException.ThrowIfNull(random);
         var std = Math.Sqrt(NoiseVariance);
         var x = new double[count];
-        var y = new double[count];
+        var noise = new double[count];
         for (var i = 0; i < count; i++)
         {
-            x[i] = rng.Uniform(XMin, XMax);
-            y[i] = TrueFunction(x[i]) + (std * rng.NextGaussian());
+            x[i] = random.Uniform(XMin, XMax);
+            noise[i] = std * random.NextGaussian();
         }
 
-        return (x, y);
+        return (x, noise);
     }
 }

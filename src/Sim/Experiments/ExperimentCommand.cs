@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text;
 
@@ -73,30 +74,39 @@ internal static class ExperimentCommand
         return directory;
     }
 
-    /// <summary>OUT/index.html: every experiment found in OUT, with its summary and its figures.</summary>
+    /// <summary>
+    /// OUT/index.html: every experiment found in OUT, with its summary (the Markdown text itself, which reads well as
+    /// plain text; browsers offer a linked .md or .csv file for download rather than showing it), links to its files,
+    /// and its figures. Links are URL-escaped, text is HTML-escaped.
+    /// </summary>
     private static void WriteIndex(string output)
     {
         var html = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>PsTraining experiments</title>\n"
-            + "<style>body{font-family:sans-serif;margin:2em;max-width:70em} img{max-width:100%;margin:0.5em 0;display:block}</style></head><body>\n"
+            + "<style>body{font-family:sans-serif;margin:2em;max-width:70em} img{max-width:100%;margin:0.5em 0;display:block} "
+            + "pre{white-space:pre-wrap;background:#f6f6f6;padding:0.8em}</style></head><body>\n"
             + "<h1>PsTraining experiments</h1>\n");
         foreach (var dir in Directory.GetDirectories(output).Order(StringComparer.Ordinal).Where(d => File.Exists(Path.Combine(d, "summary.md"))))
         {
-            var name = WebUtility.HtmlEncode(Path.GetFileName(dir));
-            html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<h2 id=\"{name}\">{name}</h2>\n<p><a href=\"{name}/summary.md\">summary.md</a>");
+            var name = Path.GetFileName(dir);
+            string Link(string file) => $"<a href=\"{Href(name, file)}\">{WebUtility.HtmlEncode(file)}</a>";
+            html.Append(CultureInfo.InvariantCulture, $"<h2 id=\"{WebUtility.HtmlEncode(name)}\">{WebUtility.HtmlEncode(name)}</h2>\n<p>{Link("summary.md")}");
             foreach (var data in Directory.GetFiles(dir, "*.csv").Order(StringComparer.Ordinal))
             {
-                var file = WebUtility.HtmlEncode(Path.GetFileName(data));
-                html.Append(System.Globalization.CultureInfo.InvariantCulture, $" · <a href=\"{name}/{file}\">{file}</a>");
+                html.Append(CultureInfo.InvariantCulture, $" · {Link(Path.GetFileName(data))}");
             }
 
             html.Append("</p>\n");
+            var summary = File.ReadAllLines(Path.Combine(dir, "summary.md")).SkipWhile(l => l.StartsWith("# ", StringComparison.Ordinal)); // the heading is the h2
+            html.Append(CultureInfo.InvariantCulture, $"<pre>{WebUtility.HtmlEncode(string.Join('\n', summary).Trim())}</pre>\n");
             foreach (var svg in Directory.GetFiles(dir, "*.svg").Order(StringComparer.Ordinal))
             {
-                var file = WebUtility.HtmlEncode(Path.GetFileName(svg));
-                html.Append(System.Globalization.CultureInfo.InvariantCulture, $"<img src=\"{name}/{file}\" alt=\"{file}\">\n");
+                var file = Path.GetFileName(svg);
+                html.Append(CultureInfo.InvariantCulture, $"<img src=\"{Href(name, file)}\" alt=\"{WebUtility.HtmlEncode(file)}\">\n");
             }
         }
 
         File.WriteAllText(Path.Combine(output, "index.html"), html.Append("</body></html>\n").ToString());
     }
+
+    private static string Href(string directory, string file) => WebUtility.HtmlEncode($"{Uri.EscapeDataString(directory)}/{Uri.EscapeDataString(file)}");
 }

@@ -10,7 +10,8 @@ public static class ExperimentRegistry
     [
         new PolicyComparison(),
         new LinregMinNorm(), new Lms(), new OptimalLr(), new WeightDecay(),
-        new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients(),
+        new BiasVariance(), new RocPrPrg(), new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients(),
+        new HyperparameterSearch(), new LogicUnits(),
     ];
 
     public static IExperiment Find(string name) =>

@@ -3,19 +3,9 @@ using System.Text.Json;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
-/// <summary>Reads what the analysis experiments write (their CSV tables and data.csv), and runs the optimiser reference.</summary>
+/// <summary>The optimisation experiments' data.csv, and the PyTorch optimiser reference run on it.</summary>
 internal static class AnalysisFiles
 {
-    /// <summary>The rows of a CSV table written by ExperimentContext.WriteCsv (no quoted cells in these tables).</summary>
-    public static List<Dictionary<string, string>> ReadCsv(string path)
-    {
-        var lines = File.ReadAllLines(path);
-        var header = lines[0].Split(',');
-        return lines.Skip(1).Select(l => header.Zip(l.Split(',')).ToDictionary(p => p.First, p => p.Second)).ToList();
-    }
-
-    public static double Number(this Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
-
     /// <summary>X (one row per sample) and t from a data.csv with columns x0..x(d−1), t.</summary>
     public static (double[][] X, double[] T) ReadData(string path)
     {
@@ -38,15 +28,4 @@ internal static class AnalysisFiles
     }
 
     public static double Distance(IReadOnlyList<double> a, IReadOnlyList<double> b) => Math.Sqrt(a.Select((v, i) => (v - b[i]) * (v - b[i])).Sum());
-
-    /// <summary>Asserts that the rendered figure exists and names every one of <paramref name="texts"/> (series, axis titles).</summary>
-    public static void AssertFigure(string directory, string figure, params string[] texts)
-    {
-        var svg = File.ReadAllText(Path.Combine(directory, figure + ".svg"));
-        Assert.StartsWith("<svg", svg);
-        foreach (var text in texts)
-        {
-            Assert.Contains(text, svg);
-        }
-    }
 }

@@ -21,16 +21,16 @@ public sealed class BackpropTests : IDisposable
         {
             var expected = reference.RootElement.GetProperty(parameter).EnumerateArray().Select(e => e.GetDouble()).ToList();
             var rows = worked.Where(r => r["parameter"] == parameter).ToList();
-            Assert.Equal(expected, rows.Select(r => r.Double("hand")));
-            Assert.Equal(expected, rows.Select(r => r.Double("autograd")));
+            Assert.Equal(expected, rows.Select(r => r.Number("hand")));
+            Assert.Equal(expected, rows.Select(r => r.Number("autograd")));
         }
 
         // The exercise's numbers, with ∂L/∂W2[2,2] = −96 (the source document's −46 is a slip).
-        Assert.Equal([16.0, 64, 72, -24, -96, -108], worked.Where(r => r["parameter"] == "W2").Select(r => r.Double("hand")));
+        Assert.Equal([16.0, 64, 72, -24, -96, -108], worked.Where(r => r["parameter"] == "W2").Select(r => r.Number("hand")));
         Assert.Equal(8, reference.RootElement.GetProperty("prediction").GetDouble());
 
         var chains = ReadCsv(dir, "vanishing");
-        double Gradient(string network, int layers) => chains.Single(r => r["network"] == network && r.Long("conv_layers") == layers).Double("autograd");
+        double Gradient(string network, int layers) => chains.Single(r => r["network"] == network && r.Long("conv_layers") == layers).Number("autograd");
         AssertClose(0.01 * 0.005 * 0.1, Gradient("three factors, plain", 2));
         AssertClose(0.010005, Gradient("three factors, residual", 2));
         for (var n = 1; n <= Backprop.MaxPlainLayers; n++)

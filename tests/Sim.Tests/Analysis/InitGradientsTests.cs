@@ -38,7 +38,7 @@ public sealed class InitGradientsTests : IDisposable
                 foreach (var measure in new[] { "min", "max", "l2" })
                 {
                     var want = expected.GetProperty(measure).GetDouble();
-                    Assert.True(Math.Abs(row.Double(measure) - want) <= 1e-6 + (1e-4 * Math.Abs(want)), $"{init} {row["parameter"]} {measure}: {row[measure]} against PyTorch's {want}");
+                    Assert.True(Math.Abs(row.Number(measure) - want) <= 1e-6 + (1e-4 * Math.Abs(want)), $"{init} {row["parameter"]} {measure}: {row[measure]} against PyTorch's {want}");
                 }
             }
         }
@@ -50,10 +50,10 @@ public sealed class InitGradientsTests : IDisposable
         var expectedBias = Enumerable.Range(0, 10).Select(c => 0.1 - ((double)labels.Count(l => l == c) / Batch)).ToList();
         var nonZero = ReadCsv(dir, "zero-init-nonzero-gradients");
         Assert.All(nonZero, r => Assert.Equal("fc3.bias", r["parameter"]));
-        Assert.All(nonZero, r => Assert.Equal(expectedBias[(int)r.Long("index")], r.Double("gradient"), 1e-6));
+        Assert.All(nonZero, r => Assert.Equal(expectedBias[(int)r.Long("index")], r.Number("gradient"), 1e-6));
         Assert.Equal(expectedBias.Count(b => b != 0), nonZero.Count);
         // The default initialisation gives every parameter some gradient.
-        Assert.All(stats.Where(r => r["init"] == "default"), r => Assert.True(r.Double("l2") > 0, r["parameter"]));
+        Assert.All(stats.Where(r => r["init"] == "default"), r => Assert.True(r.Number("l2") > 0, r["parameter"]));
 
         // Each histogram counts every value of its parameter once.
         var histograms = ReadCsv(dir, "gradient-histograms");

@@ -5,9 +5,11 @@ namespace PsTraining.Sim.Tests.Analysis;
 /// <summary>Reads what an experiment wrote: CSV rows by column name, numbers in invariant culture, and SVG text.</summary>
 internal static class ResultFiles
 {
-    public static List<Dictionary<string, string>> ReadCsv(string dir, string name)
+    public static List<Dictionary<string, string>> ReadCsv(string dir, string name) => ReadCsv(Path.Combine(dir, name + ".csv"));
+
+    public static List<Dictionary<string, string>> ReadCsv(string path)
     {
-        var lines = File.ReadAllLines(Path.Combine(dir, name + ".csv"));
+        var lines = File.ReadAllLines(path);
         var header = Cells(lines[0]);
         return lines.Skip(1).Select(l => header.Zip(Cells(l)).ToDictionary(p => p.First, p => p.Second)).ToList();
     }
@@ -47,16 +49,19 @@ internal static class ResultFiles
 
     public static long Long(this Dictionary<string, string> row, string column) => long.Parse(row[column], CultureInfo.InvariantCulture);
 
-    public static double Double(this Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
+    public static double Number(this Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
 
-    /// <summary>Asserts that FIGURE.svg was rendered and shows every one of <paramref name="texts"/> (series names, axis titles).</summary>
+    /// <summary>
+    /// Asserts that FIGURE.svg was rendered and draws each of <paramref name="texts"/> (series names, axis titles) in full
+    /// as a text element, not only in an aria label (a legend label that is cut off fails).
+    /// </summary>
     public static void AssertFigure(string dir, string figure, params string[] texts)
     {
         var svg = File.ReadAllText(Path.Combine(dir, figure + ".svg"));
         Assert.StartsWith("<svg", svg);
         foreach (var text in texts)
         {
-            Assert.Contains(text, svg);
+            Assert.Contains($">{text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)}</text>", svg); // SVG text escapes only markup
         }
     }
 }

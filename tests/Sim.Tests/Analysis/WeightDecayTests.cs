@@ -2,6 +2,7 @@ using System.Globalization;
 using PsTraining.Sim.Analysis;
 using PsTraining.Sim.Experiments;
 using static PsTraining.Sim.Tests.Analysis.AnalysisFiles;
+using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
