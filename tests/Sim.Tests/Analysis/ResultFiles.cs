@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
@@ -52,8 +53,8 @@ internal static class ResultFiles
     public static double Number(this Dictionary<string, string> row, string column) => double.Parse(row[column], CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// Asserts that FIGURE.svg was rendered and draws each of <paramref name="texts"/> (series names, axis titles) in full
-    /// as a text element, not only in an aria label (a legend label that is cut off fails).
+    /// Asserts that FIGURE.svg was rendered and draws each of <paramref name="texts"/> (series names, axis titles) whole
+    /// inside one text element, not only in an aria label: a legend label cut off with "…" fails.
     /// </summary>
     public static void AssertFigure(string dir, string figure, params string[] texts)
     {
@@ -61,7 +62,8 @@ internal static class ResultFiles
         Assert.StartsWith("<svg", svg);
         foreach (var text in texts)
         {
-            Assert.Contains($">{text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal)}</text>", svg); // SVG text escapes only markup
+            var escaped = text.Replace("&", "&amp;", StringComparison.Ordinal).Replace("<", "&lt;", StringComparison.Ordinal); // SVG text escapes only markup
+            Assert.Matches($">[^<]*{Regex.Escape(escaped)}[^<]*</text>", svg);
         }
     }
 }
