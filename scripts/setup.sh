@@ -8,6 +8,10 @@
 #   python3-simpy         SimPy, the reference of the simulator benchmark
 #   prometheus            promtool and a real Prometheus, for the metrics tests
 #   nodejs npm            render the experiments' Vega-Lite figures to SVG (tools/plots: vega, vega-lite from npm)
+#   python3-sklearn       scikit-learn, the reference of the analysis experiments
+#   chromium              opens the experiments' index.html headless (the test looks for console errors)
+#   kubectl               renders deploy/k8s (kustomize) for the manifest tests; Debian's kubernetes-client is too
+#                         old for the kustomize features used, so a pinned release is fetched from dl.k8s.io
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,6 +35,7 @@ done
 # A Node.js from elsewhere (with its own npm) serves as well as Debian's.
 command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
+command -v kubectl >/dev/null || command -v curl >/dev/null || missing+=(curl ca-certificates)
 
 if ((${#missing[@]} > 0)); then
   install_packages
@@ -42,3 +47,17 @@ if [[ ! -f tools/plots/node_modules/.package-lock.json || tools/plots/package-lo
   npm ci --prefix tools/plots --omit=dev --no-audit --no-fund --loglevel=error
 fi
 
+
+# kubectl (with kustomize built in), a pinned release checked against its published SHA-256.
+if ! command -v kubectl >/dev/null; then
+  version=v1.32.4
+  echo "setup: installing kubectl $version from dl.k8s.io" >&2
+  tmp=$(mktemp -d)
+  curl -fsSL -o "$tmp/kubectl" "https://dl.k8s.io/release/$version/bin/linux/amd64/kubectl"
+  curl -fsSL -o "$tmp/kubectl.sha256" "https://dl.k8s.io/release/$version/bin/linux/amd64/kubectl.sha256"
+  echo "$(cat "$tmp/kubectl.sha256")  $tmp/kubectl" | sha256sum --check --quiet
+  sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  "${sudo[@]}" install -m 0755 "$tmp/kubectl" /usr/local/bin/kubectl
+  rm -rf "$tmp"
+fi
