@@ -10,13 +10,11 @@ namespace PsTraining.Learner;
 /// </summary>
 public sealed class ServerPartition(Uri address, ParameterPartition range, GrpcChannelOptions channelOptions, Backoff backoff) : IDisposable
 {
-    private readonly GrpcChannel _channel = new(address, channelOptions);
-
     public Uri Address { get; } = address;
 
     public ParameterPartition Range { get; } = range;
 
-    public ParameterServerClient Client => new(_channel);
+    public ParameterServerClient Client { get; } = new(new GrpcChannel(address, channelOptions));
 
     public Backoff Backoff { get; } = backoff;
 
@@ -35,5 +33,5 @@ public sealed class ServerPartition(Uri address, ParameterPartition range, GrpcC
     /// <summary>"http://ps-0:50051" for an unsharded model, "http://ps-0:50051 (partition 0/2 (floats ...))" otherwise.</summary>
     public override string ToString() => Range.Count == 1 ? Address.ToString() : $"{Address} ({Range})";
 
-    public void Dispose() => _channel.Dispose();
+    public void Dispose() => Client.Channel.Dispose();
 }
