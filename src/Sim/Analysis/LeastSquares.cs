@@ -1,7 +1,7 @@
 namespace PsTraining.Sim.Analysis;
 
 /// <summary>
-/// Linear least squares min ‖A w − b‖ by Householder QR: no normal equations, so the error grows with cond(A) and not
+/// Linear least squares min ‖A w − b‖ (for a square A, the solution of A w = b) by Householder QR: no normal equations, so the error grows with cond(A) and not
 /// with its square (which matters for high-degree polynomial fits).
 /// </summary>
 internal static class LeastSquares

@@ -67,7 +67,7 @@ public sealed class LeastSquaresProblem : IDisposable
             }
         }
 
-        var a = DenseLinearSystem.Solve(gram, [.. Targets]);
+        var a = LeastSquares.Solve(gram, [.. Targets]);
         var w = new double[Features];
         for (var i = 0; i < Samples; i++)
         {
@@ -97,7 +97,7 @@ public sealed class LeastSquaresProblem : IDisposable
             }
         }
 
-        return DenseLinearSystem.Solve(normal, right);
+        return LeastSquares.Solve(normal, right);
     }
 
     /// <summary>(1/n)‖Xw − t‖² of the whole data set, in plain arithmetic.</summary>
