@@ -20,13 +20,21 @@ internal sealed partial class ServerProcess : IDisposable
     /// <summary>Everything the server printed so far.</summary>
     public List<string> Output { get; }
 
-    public static async Task<ServerProcess> StartAsync(params string[] args)
+    public static Task<ServerProcess> StartAsync(params string[] args) => StartAsync(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the server with <paramref name="environment"/> added to this process's variables.</summary>
+    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PsTraining.ParameterServer.dll"));
         foreach (var a in (string[])["--port", "0", "--metrics-port", "0", "--status-interval", "1", .. args])
         {
             info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key] = value;
         }
 
         var process = Process.Start(info)!;

@@ -20,6 +20,45 @@ public sealed partial class MetricsTests
     ];
 
     [Fact]
+    public async Task With_an_otlp_endpoint_set_the_server_also_exports_its_metrics_over_otlp()
+    {
+        // A plain HTTP listener standing in for an OpenTelemetry collector's OTLP/HTTP receiver.
+        var port = FreeLoopbackPort();
+        using var collector = new System.Net.HttpListener();
+        collector.Prefixes.Add($"http://127.0.0.1:{port}/");
+        collector.Start();
+        var environment = new Dictionary<string, string>
+        {
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = $"http://127.0.0.1:{port}",
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
+        };
+        using var server = await ServerProcess.StartAsync(environment, "--model", "linear-regression", "--instance", "ps-otlp");
+
+        // The first exports may come before the server has made its instruments: take requests until one carries them.
+        var (context, text) = (default(System.Net.HttpListenerContext)!, "");
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!text.Contains(MetricNames.Version, StringComparison.Ordinal))
+        {
+            context = await collector.GetContextAsync().WaitAsync(deadline - DateTime.UtcNow);
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+            // An ExportMetricsServiceRequest: protobuf keeps strings as UTF-8, so the resource, scope and metric names show.
+            text = System.Text.Encoding.UTF8.GetString(body.ToArray());
+        }
+
+        Assert.Equal("POST", context.Request.HttpMethod);
+        Assert.Equal("/v1/metrics", context.Request.Url!.AbsolutePath);
+        Assert.Equal("application/x-protobuf", context.Request.ContentType);
+        foreach (var expected in new[] { "service.name", "pstraining-parameter-server", "service.instance.id", "ps-otlp", MetricNames.ParameterServerMeter, MetricNames.Version, MetricNames.LiveLearners })
+        {
+            Assert.Contains(expected, text);
+        }
+    }
+
+    [Fact]
     public async Task A_live_scrape_passes_promtool_and_agrees_with_the_pushes()
     {
         using var server = await ServerProcess.StartAsync("--model", "linear-regression", "--instance", "ps-test");
@@ -106,4 +145,11 @@ public sealed partial class MetricsTests
 
     [GeneratedRegex(@"^# TYPE (\S+) ", RegexOptions.Multiline)]
     private static partial Regex TypeLines();
+
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
 }
