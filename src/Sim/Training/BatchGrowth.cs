@@ -28,8 +28,11 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
     /// </summary>
     public sealed record Settings(CyclicLearningRate.Settings Cyclic, int FirstBatch, int LastBatch, int IterationsPerBatchSize, double Momentum, long? CpuMemoryLimit = null)
     {
-        /// <summary>CPU-sized: 32 → 1024, 3 iterations each (6,048 images).</summary>
-        public static Settings Default { get; } = new(CyclicLearningRate.Settings.Default, 32, 1024, 3, 0.9);
+        /// <summary>
+        /// CPU-sized: 32 → 512, 6 iterations each (5,952 images, 30 iterations; fewer iterations leave BatchNorm's running
+        /// statistics, which the test-set evaluation uses, far from the data's).
+        /// </summary>
+        public static Settings Default { get; } = new(CyclicLearningRate.Settings.Default, 32, 512, 6, 0.9);
 
         /// <summary>The exercise's 32 → 8192, 100 iterations each (1,635,200 images, about 33 epochs of 50,000).</summary>
         public static Settings Full { get; } = new(CyclicLearningRate.Settings.Full, 32, 8192, 100, 0.9);
@@ -108,7 +111,7 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
             comparison.Select(c => (IReadOnlyList<object?>)[c.Model, c.TestLoss, c.TestAccuracy, c.Iterations, c.Samples]));
 
         var sizes = new VegaLite.Channel("batch_size", "batch size", "ordinal") { Sort = [.. stages.Select(s => s.BatchSize.ToString(CultureInfo.InvariantCulture))] };
-        context.AddFigure("training-loss", VegaLite.Line(string.Create(CultureInfo.InvariantCulture, $"{model} at lr {lr:G3}: training loss as the batch grows"),
+        context.AddFigure("training-loss", VegaLite.Line(string.Create(CultureInfo.InvariantCulture, $"{model} at lr {lr:0.###e+0}: training loss as the batch grows"),
             iterations.Select(i => new { iteration = i.Iteration, loss = i.Loss, batch_size = i.BatchSize.ToString(CultureInfo.InvariantCulture) }),
             new("iteration", "iteration"), new("loss", "training loss (batch mean)"), sizes));
         context.AddFigure("generalisation", VegaLite.Faceted(VegaLite.Chart("Final models on the test set: cyclic LR against batch growth", "bar",
@@ -155,7 +158,7 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
         (string Model, double TestLoss, double TestAccuracy, long Iterations, long Samples) cyclic, (string Model, double TestLoss, double TestAccuracy, long Iterations, long Samples) grown, int testCount)
     {
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
-            $"{settings.Cyclic.Model}, {settings.Cyclic.Data.Train} training images, SGD momentum {settings.Momentum} at the fixed rate lr_max = {lr:G3} (from {cyclicPath}); batch size doubled from {settings.FirstBatch} to {settings.LastBatch} every {settings.IterationsPerBatchSize} iterations."));
+            $"{settings.Cyclic.Model}, {settings.Cyclic.Data.Train} training images, SGD momentum {settings.Momentum} at the fixed rate lr_max = {lr:0.###e+0} (from {cyclicPath}); batch size doubled from {settings.FirstBatch} to {settings.LastBatch} every {settings.IterationsPerBatchSize} iterations."));
         context.WriteSummary(limit is { } bytes
             ? FormattableString.Invariant($"CPU tensor memory limit: {bytes / (1024.0 * 1024 * 1024):F2} GiB ({bytes} bytes).")
             : "On the GPU: its own memory is the limit.");

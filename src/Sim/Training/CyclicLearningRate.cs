@@ -48,7 +48,7 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
         var stepSizeUp = settings.HalfCycleEpochs * stepsPerEpoch;
         var totalSteps = settings.Epochs * stepsPerEpoch;
         var gamma = Math.Pow(settings.FinalAmplitude, 1.0 / totalSteps);
-        context.Progress(string.Create(CultureInfo.InvariantCulture, $"  lr between {bounds.LrMin:G3} and {bounds.LrMax:G3}, step_size_up {stepSizeUp}, gamma {gamma:R}"));
+        context.Progress(string.Create(CultureInfo.InvariantCulture, $"  lr between {bounds.LrMin:0.###e+0} and {bounds.LrMax:0.###e+0}, step_size_up {stepSizeUp}, gamma {gamma:R}"));
 
         var device = ClassifierTraining.DefaultDevice;
         torch.manual_seed(context.Seed);
@@ -94,7 +94,7 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
 
     private static void AddFigures(ExperimentContext context, Settings settings, List<EpochRow> epochs, IEnumerable<(int Iteration, double Lr)> schedule)
     {
-        var epoch = new VegaLite.Channel("epoch", "epoch");
+        var epoch = new VegaLite.Channel("epoch", "epoch", "ordinal");
         var set = new VegaLite.Channel("set", "set", "nominal") { Sort = ["train", "validation"] };
         context.AddFigure("loss", VegaLite.Line($"{settings.Model} with CyclicLR (exp_range): loss per epoch",
             epochs.SelectMany(e => new[] { new { epoch = e.Epoch, set = "train", loss = e.TrainLoss }, new { epoch = e.Epoch, set = "validation", loss = e.ValidationLoss } }),
@@ -113,7 +113,8 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
             $"{settings.Model}, {settings.Data.Train} training images, batch {settings.BatchSize}, {settings.Epochs} epochs, SGD momentum {settings.Momentum}; validation: the last {settings.Data.Validation} images of the training file (held out); test: {testCount} images of the test file."));
         context.WriteSummary();
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
-            $"Bounds lr_min = {bounds.LrMin:G3}, lr_max = {bounds.LrMax:G3}, from {boundsPath} ({(reused ? "an earlier lr-range-test run with this seed, scale and settings" : "a range test run now, as none with this seed, scale and settings was there")})."));
+            $"Bounds lr_min = {bounds.LrMin:0.###e+0}, lr_max = {bounds.LrMax:0.###e+0}, from {boundsPath} ({(reused ? "an earlier lr-range-test run with this seed, scale and settings" : "a range test run now, as none with this seed, scale and settings was there")})."));
+        context.WriteSummary();
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
             $"CyclicLR mode exp_range: step_size_up = step_size_down = {stepSizeUp} iterations ({settings.HalfCycleEpochs} epoch(s)), gamma = {gamma:G6} (the amplitude shrinks to {settings.FinalAmplitude:G3} of its first height by the last step); momentum cycles between {settings.Momentum} at lr_min and 0.8 at lr_max (CyclicLR's cycle_momentum, as PyTorch's default)."));
         context.WriteSummary();

@@ -61,7 +61,7 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
             for (var epoch = 1; epoch <= settings.Epochs; epoch++)
             {
                 epochs.Add(ClassifierTraining.Epoch(model, optimizer, train, settings.BatchSize, context.Seed, epoch, device));
-                context.Progress(string.Create(CultureInfo.InvariantCulture, $"  lr {rate:G3}: epoch {epoch}/{settings.Epochs} loss {epochs[^1].MeanLoss:G4}"));
+                context.Progress(string.Create(CultureInfo.InvariantCulture, $"  lr {rate:0.##e+0}: epoch {epoch}/{settings.Epochs} loss {epochs[^1].MeanLoss:G4}"));
             }
 
             candidates.Add(new Candidate(rate, epochs));
@@ -97,7 +97,8 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
         context.WriteCsv("losses", ["lr", "train_loss", "finite"], candidates.Select(c => (IReadOnlyList<object?>)[c.Rate, c.FinalLoss, double.IsFinite(c.FinalLoss)]));
 
         var rates = new VegaLite.Channel("lr", "learning rate") { Log = true };
-        var loss = new VegaLite.Channel("loss", "training loss");
+        // A log scale: a diverging rate's loss is tens of times the others', which would flatten the dip where the bounds lie.
+        var loss = new VegaLite.Channel("loss", "training loss (log scale)") { Log = true };
         var series = new VegaLite.Channel("series", "series", "nominal") { Sort = ["after training", "untrained model", "lr_min", "lr_max"] };
         var finite = candidates.Where(c => double.IsFinite(c.FinalLoss)).ToList();
         context.AddFigure("loss-vs-lr", VegaLite.Layered(
@@ -128,11 +129,11 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
         context.WriteSummary("| ---: | ---: | ---: |");
         foreach (var c in candidates)
         {
-            context.WriteSummary(string.Create(CultureInfo.InvariantCulture, $"| {c.Rate:G3} | {(double.IsFinite(c.FinalLoss) ? c.FinalLoss.ToString("F4", CultureInfo.InvariantCulture) : "diverged")} | {c.Epochs[^1].Accuracy:P1} |"));
+            context.WriteSummary(string.Create(CultureInfo.InvariantCulture, $"| {c.Rate:0.##e+0} | {(double.IsFinite(c.FinalLoss) ? c.FinalLoss.ToString("F4", CultureInfo.InvariantCulture) : "diverged")} | {c.Epochs[^1].Accuracy:P1} |"));
         }
 
         context.WriteSummary();
-        context.WriteSummary(string.Create(CultureInfo.InvariantCulture, $"Chosen bounds: **lr_min = {bounds.LrMin:G3}, lr_max = {bounds.LrMax:G3}** (written to {BoundsFile})."));
+        context.WriteSummary(string.Create(CultureInfo.InvariantCulture, $"Chosen bounds: **lr_min = {bounds.LrMin:0.###e+0}, lr_max = {bounds.LrMax:0.###e+0}** (written to {BoundsFile})."));
         context.WriteSummary();
         context.WriteSummary($"Rule: {LrBounds.Rule}.");
     }

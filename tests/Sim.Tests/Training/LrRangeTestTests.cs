@@ -41,9 +41,9 @@ public sealed class LrRangeTestTests : IDisposable
         Assert.Contains(LrBounds.Rule, bounds.RootElement.GetProperty("rule").GetString());
 
         Assert.Equal(["lr", "epoch", "train_loss", "train_accuracy"], File.ReadLines(Path.Combine(dir, "range-test.csv")).First().Split(','));
-        AssertFigure(dir, "loss-vs-lr", "learning rate", "training loss", "after training", "untrained model", "lr_min", "lr_max");
+        AssertFigure(dir, "loss-vs-lr", "learning rate", "training loss (log scale)", "after training", "untrained model", "lr_min", "lr_max");
         var summary = File.ReadAllText(Path.Combine(dir, "summary.md"));
-        Assert.Contains($"lr_min = {lrMin.ToString("G3", System.Globalization.CultureInfo.InvariantCulture)}", summary);
+        Assert.Contains($"lr_min = {lrMin.ToString("0.###e+0", System.Globalization.CultureInfo.InvariantCulture)}", summary);
         Assert.Contains("Rule: lr_max = the rate with the lowest training loss", summary);
     }
 
