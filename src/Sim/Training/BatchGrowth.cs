@@ -75,7 +75,7 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
 
         var iterations = new List<(int Iteration, int BatchSize, long Samples, double Loss)>();
         var stages = new List<Stage>();
-        using (var cap = limit is { } bytes ? torch.LimitCpuMemory(bytes) : null)
+        using (limit is { } bytes ? torch.LimitCpuMemory(bytes) : null)
         {
             var batches = new BatchStream(train, context.Seed);
             network.train();

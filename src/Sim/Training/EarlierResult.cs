@@ -20,10 +20,10 @@ internal static class EarlierResult
     }
 
     /// <summary>FILE of <paramref name="experiment"/> made with this context's seed and scale and with <paramref name="settings"/>: the earlier one, or a new run's.</summary>
-    public static (JsonObject Result, string Path, bool Reused) Obtain(ExperimentContext context, IExperiment experiment, string file, object settings)
+    public static (JsonObject Result, string Location, bool Reused) Obtain(ExperimentContext context, IExperiment experiment, string file, object settings)
     {
-        var output = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(context.Directory))!;
-        var path = System.IO.Path.Combine(output, experiment.Name, file);
+        var output = Path.GetDirectoryName(Path.GetFullPath(context.Directory))!;
+        var path = Path.Combine(output, experiment.Name, file);
         var wanted = new JsonObject { ["seed"] = context.Seed, ["full"] = context.Full, ["settings"] = JsonSerializer.SerializeToNode(settings) };
         if (Read(path) is { } earlier && wanted.All(p => JsonNode.DeepEquals(earlier[p.Key], p.Value)))
         {
