@@ -106,7 +106,7 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
             VegaLite.Layer("line", finite.Select(c => new { lr = c.Rate, loss = c.FinalLoss, series = "after training" }), rates, loss, series),
             VegaLite.Layer("point", finite.Select(c => new { lr = c.Rate, loss = c.FinalLoss, series = "after training" }), rates, loss, series),
             VegaLite.Layer("line", new[] { candidates[0].Rate, candidates[^1].Rate }.Select(r => new { lr = r, loss = untrained, series = "untrained model" }), rates, loss, series),
-            BoundMarkers(VegaLite.Layer("point", new[] { ("lr_min", bounds.LrMin), ("lr_max", bounds.LrMax) }.Select(b => new { lr = b.Item2, loss = Interpolate(finite, b.Item2), series = b.Item1 }),
+            VegaLite.Emphasised(VegaLite.Layer("point", new[] { ("lr_min", bounds.LrMin), ("lr_max", bounds.LrMax) }.Select(b => new { lr = b.Item2, loss = Interpolate(finite, b.Item2), series = b.Item1 }),
                 rates, loss, series))));
 
         EarlierResult.Write(context, BoundsFile, settings, new JsonObject
@@ -136,13 +136,6 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture, $"Chosen bounds: **lr_min = {bounds.LrMin:0.###e+0}, lr_max = {bounds.LrMax:0.###e+0}** (written to {BoundsFile})."));
         context.WriteSummary();
         context.WriteSummary($"Rule: {LrBounds.Rule}.");
-    }
-
-    /// <summary>Large filled points, so that the bounds stand out on the curve's own points.</summary>
-    private static JsonObject BoundMarkers(JsonObject layer)
-    {
-        layer["mark"] = new JsonObject { ["type"] = "point", ["filled"] = true, ["size"] = 150 };
-        return layer;
     }
 
     /// <summary>The loss curve at <paramref name="rate"/>, linear in log10(rate) between the candidates around it, to mark a bound on the curve.</summary>
