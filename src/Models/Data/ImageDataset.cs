@@ -127,4 +127,13 @@ public sealed class ImageDataset
         var perImage = Channels * Height * Width;
         return new ImageDataset(_pixels[(start * perImage)..((start + count) * perImage)], _labels[start..(start + count)], Channels, Height, Width, Classes);
     }
+
+    /// <summary>The samples after the first <paramref name="count"/> (none when count exceeds the size), e.g. a held-out tail.</summary>
+    public ImageDataset Skip(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        count = Math.Min(count, Count);
+        var perImage = Channels * Height * Width;
+        return new ImageDataset(_pixels[(count * perImage)..], _labels[count..], Channels, Height, Width, Classes);
+    }
 }

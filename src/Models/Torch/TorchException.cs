@@ -1,7 +1,7 @@
 namespace PsTraining.Torch;
 
 /// <summary>An error reported by libtorch (shape mismatch, wrong dtype, bad device, ...), with its message.</summary>
-public sealed class TorchException : Exception
+public class TorchException : Exception
 {
     public TorchException(string message) : base(message)
     {

@@ -22,6 +22,9 @@ public static partial class torch
     /// <summary>Opens a scope that frees every tensor created on this thread until it is disposed.</summary>
     public static DisposeScope NewDisposeScope() => new();
 
+    /// <summary>Caps the CPU tensor memory this thread allocates at <paramref name="bytes"/> until the returned scope is disposed.</summary>
+    public static CpuMemoryLimit LimitCpuMemory(long bytes) => new(bytes);
+
     /// <summary>Turns autograd recording off on this thread until the returned scope is disposed.</summary>
     public static GradModeScope no_grad() => new(false);
 

@@ -1,5 +1,6 @@
 using PsTraining.Sim.Analysis;
 using PsTraining.Sim.Simulation;
+using PsTraining.Sim.Training;
 
 namespace PsTraining.Sim.Experiments;
 
@@ -12,6 +13,7 @@ public static class ExperimentRegistry
         new LinregMinNorm(), new Lms(), new OptimalLr(), new WeightDecay(),
         new BiasVariance(), new RocPrPrg(), new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients(),
         new HyperparameterSearch(), new LogicUnits(),
+        new LrRangeTest(), new CyclicLearningRate(), new BatchGrowth(),
     ];
 
     public static IExperiment Find(string name) =>

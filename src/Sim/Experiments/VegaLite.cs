@@ -139,4 +139,11 @@ public static class VegaLite
         spec["config"] = new JsonObject { ["legend"] = new JsonObject { ["labelLimit"] = 1000 } };
         return spec;
     }
+
+    /// <summary>Large filled points for a "point" layer: markers (chosen values, say) that must stand out on a curve's own points.</summary>
+    public static JsonObject Emphasised(JsonObject pointLayer, int size = 150)
+    {
+        pointLayer["mark"] = new JsonObject { ["type"] = "point", ["filled"] = true, ["size"] = size };
+        return pointLayer;
+    }
 }

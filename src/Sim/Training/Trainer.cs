@@ -3,7 +3,6 @@ using PsTraining.Models.Data;
 using PsTraining.Models.Zoo;
 using PsTraining.Torch;
 using PsTraining.Torch.Modules;
-using static PsTraining.Torch.torch.nn;
 
 namespace PsTraining.Sim.Training;
 
@@ -41,25 +40,14 @@ public sealed class Trainer : IDisposable
     public EpochResult RunEpoch(int epoch, Action<int, double>? onStep = null)
     {
         var clock = Stopwatch.StartNew();
-        _model.train();
-        var order = DeterministicShuffle.Permutation(_train.Count, _options.Seed, epoch);
         double lossSum = 0;
-        var step = 0;
-        foreach (var (images, labels) in _train.Batches(_options.BatchSize, order))
+        var pass = ClassifierTraining.Epoch(_model, _optimizer, _train, _options.BatchSize, _options.Seed, epoch, Device, (step, result) =>
         {
-            using var scope = torch.NewDisposeScope();
-            scope.Include(images, labels);
-            _optimizer.zero_grad();
-            var loss = functional.cross_entropy(_model.call(images.to(Device)), labels.to(Device));
-            loss.backward();
-            _optimizer.step();
-            lossSum += loss.item();
-            step++;
+            lossSum += result.Loss;
             onStep?.Invoke(step, lossSum / step);
-        }
-
+        });
         var (testLoss, accuracy) = Evaluate();
-        return new EpochResult(epoch, lossSum / step, testLoss, accuracy, clock.Elapsed, _train.Count);
+        return new EpochResult(epoch, pass.MeanLoss, testLoss, accuracy, clock.Elapsed, _train.Count);
     }
 
     /// <summary>Mean cross-entropy and accuracy over the whole test set, in evaluation mode.</summary>

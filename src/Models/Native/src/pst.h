@@ -14,7 +14,10 @@
 using TensorPtr = at::Tensor*;
 
 namespace pst {
-void set_error(const char* message);
+// What kind of failure the last error was (PST_error_last_kind); the managed side picks its exception by it.
+enum ErrorKind : int32_t { kGeneralError = 0, kOutOfMemory = 1 };
+
+void set_error(const char* message, ErrorKind kind = kGeneralError);
 void clear_error();
 
 inline TensorPtr wrap(at::Tensor&& t) { return new at::Tensor(std::move(t)); }
@@ -55,6 +58,15 @@ inline int64_t reduction(int32_t code) {
 
 #define PST_TRY try {
 #define PST_CATCH_RETURN(failure)                         \
+    }                                                     \
+    catch (const c10::OutOfMemoryError& e) {              \
+        pst::set_error(e.what_without_backtrace(),        \
+                       pst::kOutOfMemory);                \
+        return failure;                                   \
+    }                                                     \
+    catch (const std::bad_alloc& e) {                     \
+        pst::set_error(e.what(), pst::kOutOfMemory);      \
+        return failure;                                   \
     }                                                     \
     catch (const c10::Error& e) {                         \
         pst::set_error(e.what_without_backtrace());       \

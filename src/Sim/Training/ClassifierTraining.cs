@@ -1,0 +1,47 @@
+using PsTraining.Models.Data;
+using PsTraining.Torch;
+using PsTraining.Torch.Modules;
+using PsTraining.Torch.Optim;
+using static PsTraining.Torch.torch.nn;
+
+namespace PsTraining.Sim.Training;
+
+/// <summary>Minibatch training of a classifier with cross-entropy: one step, and one seeded, shuffled pass over a data set.</summary>
+public static class ClassifierTraining
+{
+    /// <summary>The first GPU when there is one, else the CPU.</summary>
+    public static Device DefaultDevice => torch.cuda.is_available() ? Device.CUDA : Device.CPU;
+
+    /// <summary>zero_grad, forward, backward, step; every tensor of the step (the batch included) is freed when it returns.</summary>
+    public static StepResult Step(Module model, Optimizer optimizer, Tensor images, Tensor labels, Device device)
+    {
+        using var scope = torch.NewDisposeScope();
+        scope.Include(images, labels);
+        optimizer.zero_grad();
+        var y = labels.to(device);
+        var logits = model.call(images.to(device));
+        var loss = functional.cross_entropy(logits, y);
+        loss.backward();
+        optimizer.step();
+        return new StepResult(loss.item(), (long)logits.argmax(1).eq(y).sum().item(), (int)labels.shape[0]);
+    }
+
+    /// <summary>
+    /// One pass over <paramref name="data"/> in the order of (<paramref name="seed"/>, <paramref name="epoch"/>), the last batch
+    /// kept short; <paramref name="afterStep"/> sees each step's number (from 1) and result, e.g. to step a learning-rate schedule.
+    /// </summary>
+    public static PassResult Epoch(Module model, Optimizer optimizer, ImageDataset data, int batchSize, long seed, int epoch, Device device,
+        Action<int, StepResult>? afterStep = null)
+    {
+        model.train();
+        var steps = new List<StepResult>();
+        foreach (var (images, labels) in data.Batches(batchSize, DeterministicShuffle.Permutation(data.Count, seed, epoch)))
+        {
+            var step = Step(model, optimizer, images, labels, device);
+            steps.Add(step);
+            afterStep?.Invoke(steps.Count, step);
+        }
+
+        return new PassResult(steps);
+    }
+}
