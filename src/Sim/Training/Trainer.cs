@@ -37,8 +37,11 @@ public sealed class Trainer : IDisposable
 
     public int StepsPerEpoch => (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
 
-    /// <summary>Trains one epoch; <paramref name="onStep"/> gets (step, running mean loss) after every step.</summary>
-    public EpochResult RunEpoch(int epoch, Action<int, double>? onStep = null)
+    /// <summary>The model being trained (to save its initial weights, say).</summary>
+    public Module Model => _model;
+
+    /// <summary>Trains one epoch; <paramref name="onStep"/> gets (step, this step's loss, mean loss of the epoch so far) after every step.</summary>
+    public EpochResult RunEpoch(int epoch, Action<int, double, double>? onStep = null)
     {
         var clock = Stopwatch.StartNew();
         _model.train();
@@ -53,9 +56,10 @@ public sealed class Trainer : IDisposable
             var loss = functional.cross_entropy(_model.call(images.to(Device)), labels.to(Device));
             loss.backward();
             _optimizer.step();
-            lossSum += loss.item();
+            var stepLoss = loss.item();
+            lossSum += stepLoss;
             step++;
-            onStep?.Invoke(step, lossSum / step);
+            onStep?.Invoke(step, stepLoss, lossSum / step);
         }
 
         var (testLoss, accuracy) = Evaluate();
