@@ -7,7 +7,7 @@ namespace PsTraining.Sim.Experiments;
 /// <summary>Every experiment of the suite, by name.</summary>
 public static class ExperimentRegistry
 {
-    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison(), new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients(), new Colourisation()];
+    public static IReadOnlyList<IExperiment> All { get; } = [new PolicyComparison(), new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients(), new Classifier(), new Colourisation()];
 
     public static IExperiment Find(string name) =>
         All.FirstOrDefault(e => e.Name == name)
