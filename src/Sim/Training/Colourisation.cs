@@ -79,7 +79,7 @@ public sealed class Colourisation(Colourisation.Settings? settings = null) : IEx
         var counts = Networks.SelectMany(n => Sides.Select(side =>
         {
             using var model = n.Create(options);
-            return (Model: n.Name, Side: side, Counts: NetworkCounts.Of(model, [1, side, side]));
+            return new NetworkSize(n.Name, side, NetworkCounts.Of(model, [1, side, side]), NetworkCounts.Layers(model, [1, side, side]));
         })).ToList();
 
         var chance = validation.MajorityShare();
@@ -158,6 +158,9 @@ public sealed class Colourisation(Colourisation.Settings? settings = null) : IEx
         return pixels;
     }
 
+    /// <summary>One network's counts for one input side, in total and per layer.</summary>
+    private sealed record NetworkSize(string Model, int Side, NetworkCounts Counts, IReadOnlyList<LayerCount> Layers);
+
     private static string Hex((int R, int G, int B) c) => Hex(c.R, c.G, c.B);
 
     private static string Hex(int r, int g, int b) => $"#{r:x2}{g:x2}{b:x2}";
@@ -166,16 +169,18 @@ public sealed class Colourisation(Colourisation.Settings? settings = null) : IEx
     private sealed record Pixel(string Sample, string Panel, int X, int Y, string Colour);
 
     private static void WriteData(ExperimentContext context, List<(string Model, int Epoch, double Loss, double Accuracy)> curves,
-        List<(string Model, double Loss, double Accuracy, double Seconds)> finals, List<(string Model, int Side, NetworkCounts Counts)> counts)
+        List<(string Model, double Loss, double Accuracy, double Seconds)> finals, List<NetworkSize> counts)
     {
         context.WriteCsv("validation", ["model", "epoch", "validation_loss", "validation_accuracy"], curves.Select(c => (IReadOnlyList<object?>)[c.Model, c.Epoch, c.Loss, c.Accuracy]));
         context.WriteCsv("results", ["model", "validation_loss", "validation_accuracy", "train_seconds"], finals.Select(f => (IReadOnlyList<object?>)[f.Model, f.Loss, f.Accuracy, f.Seconds]));
         context.WriteCsv("counts", ["model", "input_side", "neurons", "weights", "parameters", "connections"],
             counts.Select(c => (IReadOnlyList<object?>)[c.Model, c.Side, c.Counts.Neurons, c.Counts.Weights, c.Counts.Parameters, c.Counts.Connections]));
+        context.WriteCsv("layer-counts", ["model", "input_side", "layer", "type", "output_shape", "neurons", "weights", "connections"],
+            counts.SelectMany(c => c.Layers.Select(l => (IReadOnlyList<object?>)[c.Model, c.Side, l.Layer, l.Type, l.OutputShape, l.Neurons, l.Weights, l.Connections])));
     }
 
     private static void WriteFigures(ExperimentContext context, Settings settings, List<(string Model, int Epoch, double Loss, double Accuracy)> curves,
-        List<(string Model, int Side, NetworkCounts Counts)> counts, List<Pixel> pixels)
+        List<NetworkSize> counts, List<Pixel> pixels)
     {
         var models = Networks.Select(n => n.Name).ToList();
         var measures = new[] { "validation loss", "validation accuracy" };
@@ -194,7 +199,7 @@ public sealed class Colourisation(Colourisation.Settings? settings = null) : IEx
     }
 
     private static void WriteSummary(ExperimentContext context, Settings settings, ColourisationOptions options,
-        List<(string Model, double Loss, double Accuracy, double Seconds)> finals, List<(string Model, int Side, NetworkCounts Counts)> counts, double chance)
+        List<(string Model, double Loss, double Accuracy, double Seconds)> finals, List<NetworkSize> counts, double chance)
     {
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
             $"{settings.TrainImages} training and {settings.ValidationImages} validation images (synthetic, 32×32, grayscale in, {ColourisationSet.NumColours} colour classes out), "

@@ -15,22 +15,26 @@ public sealed record NetworkCounts(long Neurons, long Weights, long Parameters, 
     public static NetworkCounts Of(Module model, long[] sampleShape)
     {
         var summary = ModelSummary.Of(model, sampleShape);
-        long neurons = 0, connections = 0;
-        foreach (var layer in summary.Layers.Where(l => l.Type != nameof(ReLU)))
+        var layers = Layers(summary);
+        return new NetworkCounts(layers.Sum(l => l.Neurons), summary.TotalWeightsWithoutBias, summary.TotalParameters, layers.Sum(l => l.Connections));
+    }
+
+    /// <summary>The counts layer by layer, in the order the layers ran (ReLU left out).</summary>
+    public static IReadOnlyList<LayerCount> Layers(Module model, long[] sampleShape) => Layers(ModelSummary.Of(model, sampleShape));
+
+    private static List<LayerCount> Layers(ModelSummary summary) =>
+        summary.Layers.Where(l => l.Type != nameof(ReLU)).Select(layer =>
         {
             var outputs = Elements(layer.OutputShape);
-            neurons += outputs;
-            connections += layer.Type switch
+            var connections = layer.Type switch
             {
                 nameof(Conv2d) or nameof(ConvTranspose2d) => layer.MultiplyAccumulates,
                 nameof(MaxPool2d) => Elements(layer.InputShape),
                 nameof(Upsample) or nameof(BatchNorm2d) => outputs,
                 _ => throw new NotSupportedException($"no connection count for a {layer.Type} layer ({layer.Name})"),
             };
-        }
-
-        return new NetworkCounts(neurons, summary.TotalWeightsWithoutBias, summary.TotalParameters, connections);
-    }
+            return new LayerCount(layer.Name, layer.Type, string.Join('×', layer.OutputShape.Skip(1)), outputs, layer.WeightsWithoutBias, connections);
+        }).ToList();
 
     /// <summary>Elements of one sample (the summary's shapes are for a batch of one).</summary>
     private static long Elements(long[] shape) => shape.Aggregate(1L, (a, d) => a * d);

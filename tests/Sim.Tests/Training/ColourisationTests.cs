@@ -38,6 +38,24 @@ public sealed class ColourisationTests : IDisposable
             }
         }
 
+        // Per layer: the rows add up to the totals, and every layer's neurons and connections grow 4× with the doubled side.
+        var layers = ReadCsv(dir, "layer-counts");
+        foreach (var row in counts)
+        {
+            var own = layers.Where(l => l["model"] == row["model"] && l["input_side"] == row["input_side"]).ToList();
+            Assert.Equal(row.Long("neurons"), own.Sum(l => l.Long("neurons")));
+            Assert.Equal(row.Long("weights"), own.Sum(l => l.Long("weights")));
+            Assert.Equal(row.Long("connections"), own.Sum(l => l.Long("connections")));
+        }
+
+        foreach (var pair in layers.GroupBy(l => (l["model"], l["layer"])))
+        {
+            var (small, large) = (pair.Single(l => l.Long("input_side") == 32), pair.Single(l => l.Long("input_side") == 64));
+            Assert.Equal(4 * small.Long("neurons"), large.Long("neurons"));
+            Assert.Equal(4 * small.Long("connections"), large.Long("connections"));
+            Assert.Equal(small.Long("weights"), large.Long("weights"));
+        }
+
         AssertFigure(dir, "validation", "validation accuracy", "validation loss", "PoolUpsampleNet", "ConvTransposeNet", "UNet");
         AssertFigure(dir, "samples", "grayscale input", "target colours", "UNet", "sample 2");
         AssertFigure(dir, "counts", "neurons", "connections", "64×64");
