@@ -63,8 +63,11 @@ public static class ClassifierBenchmark
     }
 
     /// <summary>The whole grid's time in each round: the sum over batch sizes of that round's runs.</summary>
-    private static List<double> Totals(IEnumerable<List<double>> perBatch) =>
-        perBatch.Aggregate((List<double>?)null, (sum, t) => sum is null ? [.. t] : [.. sum.Zip(t, (a, b) => a + b)])!;
+    private static List<double> Totals(IEnumerable<List<double>> perBatch)
+    {
+        var runs = perBatch.ToList();
+        return [.. Enumerable.Range(0, runs[0].Count).Select(round => runs.Sum(r => r[round]))];
+    }
 
     private static void WriteRow(string label, List<double> cs, List<double> py, (double CSharp, double PyTorch)? accuracy)
     {
