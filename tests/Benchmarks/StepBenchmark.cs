@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using PsTraining.Torch;
@@ -54,7 +53,7 @@ public static class StepBenchmark
         return 0;
     }
 
-    private static (double Median, double Min) Stats(List<double> values)
+    internal static (double Median, double Min) Stats(List<double> values)
     {
         var sorted = values.Order().ToList();
         return (sorted[sorted.Count / 2], sorted[0]);
@@ -63,27 +62,10 @@ public static class StepBenchmark
     /// <summary>One block of the PyTorch reference in a fresh python3-torch process (its own warm-up, then the timed steps).</summary>
     internal static (string Version, double MsPerStep) TimePyTorchBlock(string model, BenchmarkOptions o)
     {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
-        // The same glibc malloc settings as our native shim applies to itself (Native/src/runtime.cpp), so that both sides reuse freed pages alike.
-        info.Environment["MALLOC_MMAP_THRESHOLD_"] = $"{32 * 1024 * 1024}";
-        info.Environment["MALLOC_TRIM_THRESHOLD_"] = $"{int.MaxValue}";
-        foreach (var a in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "reference_step.py"), "--threads", $"{o.Threads}", "--batch", $"{o.Batch}",
-                     "--steps", $"{o.Steps}", "--warmup", $"{o.Warmup}", "--repeats", "1", "--models", model,
-                 })
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("could not start /usr/bin/python3 (apt-get install python3-torch)");
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"the PyTorch reference failed with exit code {process.ExitCode}");
-        }
-
+        var output = PyTorchProcess.Run("reference_step.py",
+        [
+            "--threads", $"{o.Threads}", "--batch", $"{o.Batch}", "--steps", $"{o.Steps}", "--warmup", $"{o.Warmup}", "--repeats", "1", "--models", model,
+        ]);
         using var json = JsonDocument.Parse(output);
         var ms = json.RootElement.GetProperty("models").GetProperty(model).GetProperty("median_ms").GetDouble();
         return (json.RootElement.GetProperty("torch").GetString() ?? "?", ms);

@@ -13,7 +13,7 @@ public static class ExperimentRegistry
         new LinregMinNorm(), new Lms(), new OptimalLr(), new WeightDecay(),
         new BiasVariance(), new RocPrPrg(), new CnnSizing(), new ConvFilters(), new Backprop(), new InitGradients(),
         new HyperparameterSearch(), new LogicUnits(),
-        new LrRangeTest(), new CyclicLearningRate(), new BatchGrowth(),
+        new LrRangeTest(), new CyclicLearningRate(), new BatchGrowth(), new Classifier(), new Colourisation(),
     ];
 
     public static IExperiment Find(string name) =>

@@ -146,4 +146,27 @@ public static class VegaLite
         pointLayer["mark"] = new JsonObject { ["type"] = "point", ["filled"] = true, ["size"] = size };
         return pointLayer;
     }
+
+    /// <summary>
+    /// Small images as grids of rect marks, one panel per (row, column) value pair: each pixel has properties <c>X</c> and
+    /// <c>Y</c> (pixel column and row, from 0) and <c>Colour</c> (a CSS colour drawn as it is, without a scale), written
+    /// camel-cased (x, y, colour, and the row and column fields likewise).
+    /// </summary>
+    public static JsonObject ImageGrid<T>(string title, IEnumerable<T> pixels, Channel row, Channel column, int side, int pixelSize = 3)
+    {
+        var encoding = new JsonObject
+        {
+            ["x"] = new JsonObject { ["field"] = "x", ["type"] = "ordinal", ["axis"] = null },
+            ["y"] = new JsonObject { ["field"] = "y", ["type"] = "ordinal", ["axis"] = null },
+            ["color"] = new JsonObject { ["field"] = "colour", ["type"] = "nominal", ["scale"] = null },
+            ["row"] = row.ToJson(),
+            ["column"] = column.ToJson(),
+        };
+        return Titled(title, side * pixelSize, side * pixelSize, new JsonObject
+        {
+            ["data"] = new JsonObject { ["values"] = JsonSerializer.SerializeToNode(pixels, new JsonSerializerOptions(JsonSerializerDefaults.Web)) },
+            ["mark"] = "rect",
+            ["encoding"] = encoding,
+        });
+    }
 }

@@ -98,7 +98,7 @@ internal static class TrainCommand
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"epoch {epoch}/{epochs}", maxValue: trainer.StepsPerEpoch);
-                result = trainer.RunEpoch(epoch, (step, loss) =>
+                result = trainer.RunEpoch(epoch, (step, _, loss) =>
                 {
                     task.Value = step;
                     task.Description = $"epoch {epoch}/{epochs} loss {loss:F4}";
@@ -111,7 +111,7 @@ internal static class TrainCommand
     private static EpochResult WithPlainLines(Trainer trainer, int epoch, int epochs)
     {
         var every = Math.Max(1, trainer.StepsPerEpoch / 10);
-        return trainer.RunEpoch(epoch, (step, loss) =>
+        return trainer.RunEpoch(epoch, (step, _, loss) =>
         {
             if (step % every == 0 || step == trainer.StepsPerEpoch)
             {

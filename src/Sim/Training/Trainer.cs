@@ -36,15 +36,18 @@ public sealed class Trainer : IDisposable
 
     public int StepsPerEpoch => (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
 
-    /// <summary>Trains one epoch; <paramref name="onStep"/> gets (step, running mean loss) after every step.</summary>
-    public EpochResult RunEpoch(int epoch, Action<int, double>? onStep = null)
+    /// <summary>The model being trained (to save its initial weights, say).</summary>
+    public Module Model => _model;
+
+    /// <summary>Trains one epoch; <paramref name="onStep"/> gets (step, this step's loss, mean loss of the epoch so far) after every step.</summary>
+    public EpochResult RunEpoch(int epoch, Action<int, double, double>? onStep = null)
     {
         var clock = Stopwatch.StartNew();
         double lossSum = 0;
         var pass = ClassifierTraining.Epoch(_model, _optimizer, _train, _options.BatchSize, _options.Seed, epoch, Device, (step, result) =>
         {
             lossSum += result.Loss;
-            onStep?.Invoke(step, lossSum / step);
+            onStep?.Invoke(step, result.Loss, lossSum / step);
         });
         var (testLoss, accuracy) = Evaluate();
         return new EpochResult(epoch, pass.MeanLoss, testLoss, accuracy, clock.Elapsed, _train.Count);

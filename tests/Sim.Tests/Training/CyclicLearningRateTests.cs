@@ -27,22 +27,22 @@ public sealed class CyclicLearningRateTests : IDisposable
         // 2048 images in batches of 32: 64 iterations an epoch, a half cycle of one epoch, two epochs = one full cycle.
         var schedule = ReadCsv(dir, "schedule");
         Assert.Equal(128, schedule.Count);
-        var lrs = schedule.Select(r => r.Double("lr")).ToList();
+        var lrs = schedule.Select(r => r.Number("lr")).ToList();
         Assert.Equal(lrMin, lrs[0]);
         Assert.All(lrs, lr => Assert.InRange(lr, lrMin, lrMax));
         // exp_range (PyTorch's formula): lr = lr_min + (lr_max − lr_min)·triangle·γ^iteration, γ^128 = 0.1. At the triangle's apex,
         // iteration 64, that is γ^64 of the amplitude; the momentum moves the other way, from 0.9 down towards 0.8.
         var gamma = Math.Pow(0.1, 1.0 / 128);
         Assert.Equal(lrMin + ((lrMax - lrMin) * Math.Pow(gamma, 64)), lrs[64], 1e-9 * lrMax);
-        Assert.Equal(0.9, schedule[0].Double("momentum"), 1e-12);
-        Assert.Equal(0.9 - (0.1 * Math.Pow(gamma, 64)), schedule[64].Double("momentum"), 1e-12);
+        Assert.Equal(0.9, schedule[0].Number("momentum"), 1e-12);
+        Assert.Equal(0.9 - (0.1 * Math.Pow(gamma, 64)), schedule[64].Number("momentum"), 1e-12);
         // The decay moves the highest rate before the apex: k·γ^k peaks at k = −1/ln γ ≈ 55.6.
         Assert.InRange(lrs.IndexOf(lrs.Max()), 50, 60);
 
         var epochs = ReadCsv(dir, "epochs");
         Assert.Equal(["1", "2"], epochs.Select(r => r["epoch"]));
-        Assert.All(epochs, r => Assert.InRange(r.Double("validation_accuracy"), 0, 1));
-        Assert.True(epochs[^1].Double("train_loss") < Math.Log(10), $"training brought the loss below ln 10: {epochs[^1]["train_loss"]}");
+        Assert.All(epochs, r => Assert.InRange(r.Number("validation_accuracy"), 0, 1));
+        Assert.True(epochs[^1].Number("train_loss") < Math.Log(10), $"training brought the loss below ln 10: {epochs[^1]["train_loss"]}");
         using var final = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, CyclicLearningRate.FinalFile)));
         var testAccuracy = final.RootElement.GetProperty("test_accuracy").GetDouble();
         Assert.True(testAccuracy > 0.2, $"test accuracy {testAccuracy} after training between {lrMin} and {lrMax}; epochs: {string.Join("; ", epochs.Select(r => $"{r["train_loss"]} {r["validation_accuracy"]}"))}; range test: {File.ReadAllText(Path.Combine(_out, "lr-range-test", "losses.csv"))}");

@@ -20,7 +20,7 @@ public sealed class LrRangeTestTests : IDisposable
         Assert.Equal(10, losses.Count);
         for (var i = 0; i < losses.Count; i++)
         {
-            Assert.Equal(Math.Pow(10, -9 + (i * 10.0 / 9)), losses[i].Double("lr"), 1e-12 * Math.Pow(10, -9 + (i * 10.0 / 9)));
+            Assert.Equal(Math.Pow(10, -9 + (i * 10.0 / 9)), losses[i].Number("lr"), 1e-12 * Math.Pow(10, -9 + (i * 10.0 / 9)));
         }
 
         using var bounds = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, LrRangeTest.BoundsFile)));
@@ -32,12 +32,12 @@ public sealed class LrRangeTestTests : IDisposable
         Assert.InRange(untrained, Math.Log(10) - 0.2, Math.Log(10) + 0.2);
 
         var finite = losses.Where(r => r["finite"] == "True").ToList();
-        var inRange = losses.Where(r => r.Double("lr") >= lrMin * (1 - 1e-12) && r.Double("lr") <= lrMax * (1 + 1e-12)).ToList();
+        var inRange = losses.Where(r => r.Number("lr") >= lrMin * (1 - 1e-12) && r.Number("lr") <= lrMax * (1 + 1e-12)).ToList();
         Assert.NotEmpty(inRange);
-        Assert.All(inRange, r => Assert.True(double.IsFinite(r.Double("train_loss")), $"loss at {r["lr"]} is {r["train_loss"]}"));
-        var lowest = finite.MinBy(r => r.Double("train_loss"))!;
-        Assert.InRange(lowest.Double("lr"), lrMin, lrMax);
-        Assert.True(lowest.Double("train_loss") < untrained - 0.1, $"the best rate trained: {lowest["train_loss"]} against untrained {untrained}");
+        Assert.All(inRange, r => Assert.True(double.IsFinite(r.Number("train_loss")), $"loss at {r["lr"]} is {r["train_loss"]}"));
+        var lowest = finite.MinBy(r => r.Number("train_loss"))!;
+        Assert.InRange(lowest.Number("lr"), lrMin, lrMax);
+        Assert.True(lowest.Number("train_loss") < untrained - 0.1, $"the best rate trained: {lowest["train_loss"]} against untrained {untrained}");
         Assert.Contains(LrBounds.Rule, bounds.RootElement.GetProperty("rule").GetString());
 
         Assert.Equal(["lr", "epoch", "train_loss", "train_accuracy"], File.ReadLines(Path.Combine(dir, "range-test.csv")).First().Split(','));

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using PsTraining.Sim.Experiments;
+using PsTraining.Sim.Training;
+using static PsTraining.Sim.Tests.Analysis.ResultFiles;
+
+namespace PsTraining.Sim.Tests.Training;
+
+/// <summary>classifier at a reduced scale against the same loop in PyTorch (same images, order and initial weights), and its determinism.</summary>
+public sealed class ClassifierTests : IDisposable
+{
+    /// <summary>Accuracy points ours may fall below PyTorch's: the two runs start alike but float rounding lets them drift apart over the steps.</summary>
+    private const double Margin = 0.03;
+
+    private const int Seed = 5;
+
+    private static readonly Classifier.Settings Reduced = new(TrainImages: 3000, TestImages: 1000, BatchSizes: [4, 16], Epochs: [2, 4], LossEvery: 150);
+
+    private readonly string _out = Directory.CreateTempSubdirectory("pstraining-classifier-").FullName;
+
+    [Fact]
+    public void Accuracy_reaches_the_pytorch_floor_and_a_second_run_repeats_every_metric()
+    {
+        var first = ExperimentCommand.Run(new Classifier(Reduced), Path.Combine(_out, "first"), Seed, full: false);
+        var second = ExperimentCommand.Run(new Classifier(Reduced), Path.Combine(_out, "second"), Seed, full: false);
+
+        // Determinism on the CPU: every metric of the second run equals the first (only the wall times differ).
+        foreach (var csv in new[] { "test-accuracy", "running-loss" })
+        {
+            Assert.Equal(File.ReadAllText(Path.Combine(first, csv + ".csv")), File.ReadAllText(Path.Combine(second, csv + ".csv")));
+        }
+
+        Assert.Equal(ReadCsv(first, "epochs").Select(WithoutTime), ReadCsv(second, "epochs").Select(WithoutTime));
+
+        using var reference = JsonDocument.Parse(PythonReference.Run("classifier.py", "--train", $"{Reduced.TrainImages}", "--test", $"{Reduced.TestImages}",
+            "--batches", string.Join(',', Reduced.BatchSizes), "--epochs", $"{Reduced.Epochs.Max()}", "--loss-every", $"{Reduced.LossEvery}", "--seed", $"{Seed}",
+            "--weights", Path.Combine(first, "initial-weights.pstsd")));
+        var accuracy = ReadCsv(first, "test-accuracy");
+        var losses = ReadCsv(first, "running-loss");
+        foreach (var batch in Reduced.BatchSizes)
+        {
+            var theirs = reference.RootElement.GetProperty("runs").GetProperty($"{batch}");
+            foreach (var epochs in Reduced.Epochs)
+            {
+                var floor = theirs.GetProperty("accuracy")[epochs - 1].GetDouble() - Margin;
+                var ours = accuracy.Single(r => r.Long("batch_size") == batch && r.Long("epochs") == epochs).Number("test_accuracy");
+                Assert.True(ours >= floor, $"batch {batch}, {epochs} epochs: accuracy {ours} below PyTorch's {floor + Margin} − {Margin}");
+            }
+
+            // The same images in the same order from the same weights: the first running loss agrees before rounding drifts.
+            var ourLosses = losses.Where(r => r.Long("batch_size") == batch).ToList();
+            var theirLosses = theirs.GetProperty("running_loss");
+            Assert.Equal(theirLosses.GetArrayLength(), ourLosses.Count);
+            Assert.Equal(theirLosses[0][2].GetDouble(), ourLosses[0].Number("running_loss"), 1e-4);
+        }
+
+        // Batch 4 makes four times the steps of batch 16 and, at this small learning rate, is well past chance (10 %) by epoch 4.
+        Assert.True(accuracy.Single(r => r.Long("batch_size") == 4 && r.Long("epochs") == 4).Number("test_accuracy") > 0.5);
+        AssertFigure(first, "running-loss", "running loss", "epoch", "batch 4", "batch 16");
+        AssertFigure(first, "test-accuracy", "test accuracy", "batch 4", "batch 16");
+        Assert.Contains("| batch size | 2 epochs | 4 epochs |", File.ReadAllText(Path.Combine(first, "summary.md")));
+    }
+
+    private static string WithoutTime(Dictionary<string, string> row) => string.Join(',', row.Where(p => p.Key != "seconds").Select(p => p.Value));
+
+    public void Dispose() => Directory.Delete(_out, recursive: true);
+}
