@@ -23,8 +23,6 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     private PrometheusSidecar? _prometheus;
     private ulong _version;
 
-    /// <summary>The parameter servers' /metrics, as each has said where.</summary>
-    private readonly List<string> _metricsUrls = [];
 
     public string Directory { get; } = options.Out ?? Path.Combine("runs", $"cluster-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
 
@@ -37,7 +35,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
         System.IO.Directory.CreateDirectory(Directory);
         var clock = Stopwatch.StartNew();
-        var servers = new List<ServerPartition>();
+        var servers = new List<ServerProcess>();
         try
         {
             for (var k = 0; k < options.Partitions; k++)
@@ -61,7 +59,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     }
 
     /// <summary>One parameter-server process (partition k of the model), once it listens; null (and why, on the log) when it did not start.</summary>
-    private async Task<ServerPartition?> StartServerAsync(int k, CancellationToken interrupt)
+    private async Task<ServerProcess?> StartServerAsync(int k, CancellationToken interrupt)
     {
         var sharded = options.Partitions > 1;
         var args = new List<string>
@@ -101,16 +99,11 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
 
         var address = $"http://127.0.0.1:{listening.Task.Result}";
-        if (metricsUrl is not null)
-        {
-            _metricsUrls.Add(metricsUrl);
-        }
-
         log.WriteLine($"{name} on {address}{(metricsUrl is null ? "" : $", metrics on {metricsUrl}")}; run directory {Directory}");
-        return new ServerPartition(name, address, metricsUrl, args, process);
+        return new ServerProcess(name, address, metricsUrl, args, process);
     }
 
-    private async Task<int> RunLearnersAsync(List<ServerPartition> servers, Stopwatch clock, CancellationToken interrupt)
+    private async Task<int> RunLearnersAsync(List<ServerProcess> servers, Stopwatch clock, CancellationToken interrupt)
     {
         var threads = options.Threads > 0 ? options.Threads : Math.Max(1, Environment.ProcessorCount / options.Learners);
         using var pushes = new StreamWriter(Path.Combine(Directory, "pushes.jsonl"));
@@ -160,7 +153,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 evals.Flush();
             }
 
-            await SaveFinalMetrics();
+            await SaveFinalMetrics(servers);
             if (outcome.ExitCode == 0 && options.Linger > 0)
             {
                 // The learners are done; the server (and Prometheus) stay up for the dashboards until the time is up or Ctrl-C.
@@ -185,7 +178,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     }
 
     /// <summary>Shows the learners until they are all done, one fails, a server exits, or the run is interrupted.</summary>
-    private async Task<(int ExitCode, string Message)> WatchAsync(List<ServerPartition> servers, List<ChildProcess> children, Stopwatch clock, CancellationToken interrupt)
+    private async Task<(int ExitCode, string Message)> WatchAsync(List<ServerProcess> servers, List<ChildProcess> children, Stopwatch clock, CancellationToken interrupt)
     {
         (int, string)? outcome = null;
         async Task Poll(Action refresh)
@@ -217,7 +210,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         return outcome!.Value;
     }
 
-    private (int, string)? Check(List<ServerPartition> servers, List<ChildProcess> children, CancellationToken interrupt)
+    private (int, string)? Check(List<ServerProcess> servers, List<ChildProcess> children, CancellationToken interrupt)
     {
         for (var k = 0; k < children.Count; k++)
         {
@@ -290,15 +283,18 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     /// The parameter servers' /metrics once the learners are done, as metrics-final.prom (metrics-final-K.prom for
     /// partition K of a sharded model): the run's final counts.
     /// </summary>
-    private async Task SaveFinalMetrics()
+    private async Task SaveFinalMetrics(List<ServerProcess> servers)
     {
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-            for (var k = 0; k < _metricsUrls.Count; k++)
+            for (var k = 0; k < servers.Count; k++)
             {
-                var file = _metricsUrls.Count == 1 ? "metrics-final.prom" : $"metrics-final-{k}.prom";
-                await File.WriteAllTextAsync(Path.Combine(Directory, file), await http.GetStringAsync(new Uri(_metricsUrls[k])));
+                if (servers[k].MetricsUrl is { } url)
+                {
+                    var file = servers.Count == 1 ? "metrics-final.prom" : $"metrics-final-{k}.prom";
+                    await File.WriteAllTextAsync(Path.Combine(Directory, file), await http.GetStringAsync(new Uri(url)));
+                }
             }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -342,7 +338,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         return $"{new string('█', filled)}{new string('░', 20 - filled)} {fraction,4:P0}";
     }
 
-    private void WriteConfig(List<ServerPartition> servers, List<List<string>> learnerArgs) =>
+    private void WriteConfig(List<ServerProcess> servers, List<List<string>> learnerArgs) =>
         File.WriteAllText(Path.Combine(Directory, "config.json"), JsonSerializer.Serialize(new
         {
             options,
@@ -376,5 +372,5 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     }
 
     /// <summary>A running parameter-server process: partition k of the model (all of it when unsharded).</summary>
-    private sealed record ServerPartition(string Name, string Address, string? MetricsUrl, List<string> Args, ChildProcess Process);
+    private sealed record ServerProcess(string Name, string Address, string? MetricsUrl, List<string> Args, ChildProcess Process);
 }
