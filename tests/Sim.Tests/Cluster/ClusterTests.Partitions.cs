@@ -37,7 +37,7 @@ public sealed partial class ClusterTests
     [Fact]
     public async Task Servers_listed_out_of_partition_order_are_refused_with_the_reason()
     {
-        var ports = new[] { FreePort(), FreePort() };
+        var ports = new[] { LoopbackPort.Free(), LoopbackPort.Free() };
         var servers = ports.Select((port, k) => ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
             ["--port", $"{port}", "--metrics-port", "-1", "--partition", $"{k}/2"], Path.Combine(_dir, $"ps-{k}.log"))).ToList();
         try
@@ -88,7 +88,7 @@ public sealed partial class ClusterTests
     /// </summary>
     private async Task<(float[] Weights, ulong[] Versions, List<string> Lines)> TrainAndPull(string[][] serverArgs, ParameterLayout layout, string tag, string[] learnerArgs)
     {
-        var ports = serverArgs.Select(_ => FreePort()).ToList();
+        var ports = serverArgs.Select(_ => LoopbackPort.Free()).ToList();
         var servers = serverArgs.Select((args, k) => ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
             ["--port", $"{ports[k]}", "--metrics-port", "-1", .. args], Path.Combine(_dir, $"{tag}-ps-{k}.log"))).ToList();
         try

@@ -74,7 +74,7 @@ public sealed partial class ClusterTests : IDisposable
     [Fact]
     public async Task A_learner_killed_with_SIGKILL_leaves_the_server_and_the_others_going()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         var learners = Enumerable.Range(0, 3).Select(k => ChildProcess.Start($"learner-{k + 1}", "PsTraining.Learner.dll",
@@ -101,7 +101,7 @@ public sealed partial class ClusterTests : IDisposable
     [Fact]
     public async Task The_server_killed_and_restarted_from_its_checkpoint_lets_the_learners_finish()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         string[] serverArgs = ["--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05", "--checkpoint-dir", Path.Combine(_dir, "checkpoints"), "--checkpoint-interval", "0.5"];
         var first = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", serverArgs, Path.Combine(_dir, "ps-1.log"));
         var records = new List<(string Name, ulong Version)>();
@@ -142,7 +142,7 @@ public sealed partial class ClusterTests : IDisposable
     [Fact]
     public async Task A_learner_stopped_with_SIGTERM_finishes_its_push_and_exits_0()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll", LearnerArgs(port, 0, 1, "--step-time", "0.05"), Path.Combine(_dir, "learner.log"),
@@ -159,7 +159,7 @@ public sealed partial class ClusterTests : IDisposable
     [Fact]
     public async Task A_learners_metrics_pass_promtool_while_it_trains()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         string? url = null;
@@ -203,7 +203,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task A_learner_gives_up_on_an_unreachable_server_with_the_reason()
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in (string[])["exec", Path.Combine(AppContext.BaseDirectory, "PsTraining.Learner.dll"), .. LearnerArgs(FreePort(), 0, 1, "--retry-timeout", "2")])
+        foreach (var a in (string[])["exec", Path.Combine(AppContext.BaseDirectory, "PsTraining.Learner.dll"), .. LearnerArgs(LoopbackPort.Free(), 0, 1, "--retry-timeout", "2")])
         {
             info.ArgumentList.Add(a);
         }
@@ -219,7 +219,7 @@ public sealed partial class ClusterTests : IDisposable
     [Fact]
     public async Task A_real_prometheus_scrapes_a_run_every_dashboard_query_has_data_and_its_staleness_histogram_equals_the_push_log()
     {
-        var prometheusPort = FreePort();
+        var prometheusPort = LoopbackPort.Free();
         var run = Path.Combine(_dir, "run");
         using var launcher = StartLauncherAlone("--prometheus", "--prometheus-port", $"{prometheusPort}", "--policy", "ssp:1", "--duration", "15", "--linger", "120",
             "--test-samples", "200", "--eval-every", "10", "--train-samples", "6000", "--out", run);
@@ -404,12 +404,6 @@ public sealed partial class ClusterTests : IDisposable
             (int.Parse(e.GetProperty("name").GetString()!["learner-".Length..], CultureInfo.InvariantCulture), e.GetProperty("seq").GetInt64(),
              e.GetProperty("time").GetDouble(), e.GetProperty("staleness").GetUInt64()));
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>Processes whose process group is <paramref name="group"/>, from /proc (field 5 of stat).</summary>
     private static List<string> ProcessesInGroup(int group) =>

@@ -105,7 +105,7 @@ public sealed class KubernetesStandInTests
 
     /// <summary>A free loopback port for each port the container declares.</summary>
     private static Dictionary<int, int> PortsOf(System.Text.Json.Nodes.JsonObject container) =>
-        container["ports"]!.AsArray().ToDictionary(p => (int)p!["containerPort"]!, _ => FreePort());
+        container["ports"]!.AsArray().ToDictionary(p => (int)p!["containerPort"]!, _ => LoopbackPort.Free());
 
     /// <summary>Option values that are a container port become that port's loopback stand-in.</summary>
     private static List<string> Remap(IEnumerable<string> args, Dictionary<int, int> ports) =>
@@ -156,10 +156,4 @@ public sealed class KubernetesStandInTests
         }
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
