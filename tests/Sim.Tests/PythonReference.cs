@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PsTraining.Sim.Tests;
 
 /// <summary>
@@ -22,24 +20,7 @@ internal static class PythonReference
     /// <summary>Runs tests/reference/<paramref name="script"/>; a non-zero exit throws with what the script wrote to stderr.</summary>
     public static string Run(string script, params string[] args)
     {
-        var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add(Script(script));
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start /usr/bin/python3: run ./scripts/setup.sh");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} ran longer than 5 minutes");
-        }
-
-        return process.ExitCode == 0
-            ? stdout.Result
-            : throw new InvalidOperationException($"{script} {string.Join(' ', args)} exited with {process.ExitCode}: {stderr.Result}");
+        var (code, output, error) = SimProcess.RunProgram("/usr/bin/python3", [Script(script), .. args], TimeSpan.FromMinutes(5));
+        return code == 0 ? output : throw new InvalidOperationException($"{script} {string.Join(' ', args)} exited with {code}: {error}");
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace PsTraining.Sim.Tests.Deploy;
 
 /// <summary>
@@ -13,22 +11,10 @@ internal sealed record ProgramOptions(IReadOnlyDictionary<string, (string Variab
 
     public static ProgramOptions Resolve(string assembly, IEnumerable<string> args, IReadOnlyDictionary<string, string> environment)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["exec", Path.Combine(AppContext.BaseDirectory, assembly), .. args, "--print-options"])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (key, value) in environment)
-        {
-            info.Environment[key] = value;
-        }
-
-        using var process = Process.Start(info)!;
-        var error = process.StandardError.ReadToEndAsync();
-        var lines = process.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"{assembly} --print-options failed: {error.Result}");
+        var (code, output, error) = SimProcess.RunProgram("dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, assembly), .. args, "--print-options"],
+            TimeSpan.FromMinutes(1), environment);
+        Assert.True(code == 0, $"{assembly} --print-options failed: {error}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         return new ProgramOptions(lines.Select(l => l.Split('\t')).ToDictionary(f => f[0], f => (f[1], f.Length > 2 ? f[2] : "")));
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
@@ -20,18 +19,9 @@ internal sealed partial class RenderedManifests(IReadOnlyList<JsonObject> object
     /// <summary>Renders <paramref name="kustomization"/> (a folder, relative to deploy/ unless absolute).</summary>
     public static RenderedManifests Render(string kustomization)
     {
-        var info = new ProcessStartInfo("kubectl") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in (string[])["kustomize", Path.Combine(DeployDirectory, kustomization)])
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("kubectl is not installed");
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"kubectl kustomize {kustomization} failed: {error}");
-        return Parse(output.Result);
+        var (code, output, error) = SimProcess.RunProgram("kubectl", ["kustomize", Path.Combine(DeployDirectory, kustomization)], TimeSpan.FromMinutes(1));
+        Assert.True(code == 0, $"kubectl kustomize {kustomization} failed: {error}");
+        return Parse(output);
     }
 
     public static RenderedManifests Parse(string yaml)
