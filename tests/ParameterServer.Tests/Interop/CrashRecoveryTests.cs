@@ -58,8 +58,13 @@ public sealed partial class CrashRecoveryTests : IDisposable
         ulong final;
         using (var server = await ServerProcess.StartAsync(args))
         {
-            using var pushing = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            var acknowledged = await PushUntilCancelled(server.Port, pushing.Token);
+            // Pushing until 20 updates were acknowledged, not for a fixed time: on a busy machine a second may pass before the first.
+            using var pushing = new CancellationTokenSource();
+            var seen = 0UL;
+            var pusher = PushUntilCancelled(server.Port, pushing.Token, version => Volatile.Write(ref seen, version));
+            await WaitUntil(() => Volatile.Read(ref seen) >= 20, TimeSpan.FromSeconds(30));
+            pushing.Cancel();
+            var acknowledged = await pusher;
             Assert.Equal(0, await server.TerminateAsync());
             var line = server.Output.Single(l => l.StartsWith("final checkpoint", StringComparison.Ordinal));
             final = ulong.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
@@ -72,8 +77,8 @@ public sealed partial class CrashRecoveryTests : IDisposable
         Assert.Equal(0, await restarted.TerminateAsync());
     }
 
-    /// <summary>One learner pushing as fast as it can; returns the last acknowledged version.</summary>
-    private static async Task<ulong> PushUntilCancelled(int port, CancellationToken stop)
+    /// <summary>One learner pushing as fast as it can; returns the last acknowledged version, and tells <paramref name="acknowledged"/> of each.</summary>
+    private static async Task<ulong> PushUntilCancelled(int port, CancellationToken stop, Action<ulong>? acknowledged = null)
     {
         using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"));
         var client = new ParameterServerClient(channel);
@@ -91,6 +96,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
                 }
 
                 last = (await client.PushAsync(push, cancellation: stop)).Version;
+                acknowledged?.Invoke(last);
             }
         }
         catch (GrpcStatusException)
