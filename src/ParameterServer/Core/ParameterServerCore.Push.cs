@@ -29,48 +29,79 @@ public sealed partial class ParameterServerCore
             return PushToRound(input);
         }
 
-        _snapshotLock.EnterReadLock();
-        try
+        if (_weights.Length == 0)
         {
-            long ticket;
-            float lr;
-            ulong staleness;
-            float[]? backup;
-            LearnerState learner;
+            // An empty model (the simulator's staleness-only mode): there is nothing for a pull to see half-applied and no
+            // shard to overlap on, so the push is admitted, applied and finished in one lock section, without the snapshot lock.
             lock (_gate)
             {
-                learner = Known(input.LearnerId);
-                if (Admit(learner, input) is { } early)
+                if (Admit(input, out var admission) is { } early)
                 {
                     return early;
                 }
 
-                if (Options.Policy.Kind == PolicyKind.Ssp && SspHold(learner) is { } held)
-                {
-                    return held;
-                }
+                ApplyShards(admission.Ticket, gradient, admission.LearningRate, backup: null);
+                return Complete(admission, input);
+            }
+        }
 
-                backup = Options.DelayCompensation > 0 ? learner.Backup : null;
-                ticket = ++_issued;
-                staleness = (ulong)(ticket - 1) - input.ReadVersion;
-                lr = LearningRateFor(staleness);
-                learner.InFlight = input.Sequence;
+        _snapshotLock.EnterReadLock();
+        try
+        {
+            Admission admission;
+            lock (_gate)
+            {
+                if (Admit(input, out admission) is { } early)
+                {
+                    return early;
+                }
             }
 
-            ApplyShards(ticket, gradient, lr, backup);
+            ApplyShards(admission.Ticket, gradient, admission.LearningRate, admission.Backup);
 
             lock (_gate)
             {
-                var result = new PushResult((ulong)ticket, staleness, false, lr);
-                Finish(learner, input.Sequence, input.Loss, result);
-                SignalChange();
-                return PushOutcome.Done(result);
+                return Complete(admission, input);
             }
         }
         finally
         {
             _snapshotLock.ExitReadLock();
         }
+    }
+
+    /// <summary>A push let through: its learner, its place in the update order (the version it produces), its staleness and rate.</summary>
+    private readonly record struct Admission(LearnerState Learner, long Ticket, ulong Staleness, float LearningRate, float[]? Backup);
+
+    /// <summary>Under the admission lock: the push's checks and the policy, then its ticket; or the early answer (null when admitted).</summary>
+    private PushOutcome? Admit(PushInput input, out Admission admission)
+    {
+        admission = default;
+        var learner = Known(input.LearnerId);
+        if (Check(learner, input) is { } early)
+        {
+            return early;
+        }
+
+        if (Options.Policy.Kind == PolicyKind.Ssp && SspHold(learner) is { } held)
+        {
+            return held;
+        }
+
+        var ticket = ++_issued;
+        var staleness = (ulong)(ticket - 1) - input.ReadVersion;
+        learner.InFlight = input.Sequence;
+        admission = new Admission(learner, ticket, staleness, LearningRateFor(staleness), Options.DelayCompensation > 0 ? learner.Backup : null);
+        return null;
+    }
+
+    /// <summary>Under the admission lock, once the update is applied: records it on its learner and wakes those waiting for a change.</summary>
+    private PushOutcome Complete(Admission admission, PushInput input)
+    {
+        var result = new PushResult((ulong)admission.Ticket, admission.Staleness, false, admission.LearningRate);
+        Finish(admission.Learner, input.Sequence, input.Loss, result);
+        SignalChange();
+        return PushOutcome.Done(result);
     }
 
     /// <summary>Pushes, waiting as the policy requires; cancelling <paramref name="cancellation"/> (a deadline) abandons the wait.</summary>
@@ -119,7 +150,7 @@ public sealed partial class ParameterServerCore
     }
 
     /// <summary>The checks every push passes, under the admission lock: null to go on, or the early answer.</summary>
-    private PushOutcome? Admit(LearnerState learner, PushInput input)
+    private PushOutcome? Check(LearnerState learner, PushInput input)
     {
         if (learner.Left)
         {
@@ -174,7 +205,7 @@ public sealed partial class ParameterServerCore
         var bound = Options.Policy.Staleness;
         TimeSpan? soonestExpiry = null;
         var slowest = long.MaxValue;
-        foreach (var other in _learners.Values)
+        foreach (var other in _learners)
         {
             if (other == learner || !IsLive(other, now))
             {
@@ -271,7 +302,7 @@ public sealed partial class ParameterServerCore
         lock (_gate)
         {
             var learner = Known(input.LearnerId);
-            if (Admit(learner, input) is { } early)
+            if (Check(learner, input) is { } early)
             {
                 return early;
             }
@@ -301,7 +332,7 @@ public sealed partial class ParameterServerCore
             }
 
             var now = _time.GetUtcNow();
-            if (!force && _learners.Values.Any(l => IsLive(l, now) && !_round.Contains(l)))
+            if (!force && _learners.Any(l => IsLive(l, now) && !_round.Contains(l)))
             {
                 return;
             }
@@ -365,10 +396,10 @@ public sealed partial class ParameterServerCore
         lock (_gate)
         {
             var now = _time.GetUtcNow();
-            var learners = _learners.Values.OrderBy(l => l.Id).Select(l => new LearnerSnapshot(
+            var learners = _learners.OrderBy(l => l.Id).Select(l => new LearnerSnapshot(
                 l.Id, l.Name, l.Pushes, l.LastSequence, l.Pushes == 0 ? 0 : (double)l.StalenessSum / l.Pushes, l.MaxStaleness, l.LastLoss,
                 IsLive(l, now), l.Clock)).ToList();
-            var dcFloats = _learners.Values.Sum(l => (long)(l.Backup?.Length ?? 0));
+            var dcFloats = _learners.Sum(l => (long)(l.Backup?.Length ?? 0));
             return new StatsSnapshot(Version, _applied, _duplicates, _rejected, Options.Policy, learners, dcFloats);
         }
     }

@@ -12,7 +12,7 @@ public sealed partial class ParameterServerCore
         {
             lock (_gate)
             {
-                var learners = _learners.Values.OrderBy(l => l.Id)
+                var learners = _learners.OrderBy(l => l.Id)
                     .Select(l => new LearnerRecord(l.Id, l.Name, l.LastSequence, l.LastResult, l.Clock, l.Left)).ToList();
                 return new CoreState(Version, (float[])_weights.Clone(), _optimizer.State.Select(s => (float[])s.Clone()).ToList(), learners);
             }
@@ -43,14 +43,14 @@ public sealed partial class ParameterServerCore
         var now = core._time.GetUtcNow();
         foreach (var r in state.Learners)
         {
-            core._learners[r.Id] = new LearnerState(r.Id, r.Name)
+            core._learners.Add(new LearnerState(r.Id, r.Name)
             {
                 LastSequence = r.LastSequence,
                 LastResult = r.LastResult,
                 Clock = r.Clock,
                 Left = r.Left,
                 LastSeen = now,
-            };
+            });
             core._nextLearnerId = Math.Max(core._nextLearnerId, r.Id + 1);
         }
 

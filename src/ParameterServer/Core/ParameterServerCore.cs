@@ -18,7 +18,7 @@ public sealed partial class ParameterServerCore : IDisposable
 {
     private readonly Lock _gate = new();
     private readonly ReaderWriterLockSlim _snapshotLock = new(LockRecursionPolicy.NoRecursion);
-    private readonly Dictionary<uint, LearnerState> _learners = [];
+    private readonly LearnerTable _learners = new();
     private readonly float[] _weights;
     private readonly Shard[] _shards;
     private readonly ServerOptimizer _optimizer;
@@ -85,7 +85,7 @@ public sealed partial class ParameterServerCore : IDisposable
         lock (_gate)
         {
             LearnerState learner;
-            if (resumeId != 0 && _learners.TryGetValue(resumeId, out var known))
+            if (resumeId != 0 && _learners.Find(resumeId) is { } known)
             {
                 learner = known;
                 learner.Name = string.IsNullOrEmpty(name) ? learner.Name : name;
@@ -100,7 +100,7 @@ public sealed partial class ParameterServerCore : IDisposable
                 // An unknown id (e.g. after a server restart without it) is granted as asked, so the learner keeps its identity.
                 var id = resumeId != 0 ? resumeId : NextFreeId();
                 learner = new LearnerState(id, string.IsNullOrEmpty(name) ? $"learner-{id}" : name) { Clock = MinLiveClock(except: null) ?? 0 };
-                _learners.Add(id, learner);
+                _learners.Add(learner);
                 _nextLearnerId = Math.Max(_nextLearnerId, id + 1);
             }
 
@@ -191,7 +191,7 @@ public sealed partial class ParameterServerCore : IDisposable
 
     private uint NextFreeId()
     {
-        while (_learners.ContainsKey(_nextLearnerId))
+        while (_learners.Contains(_nextLearnerId))
         {
             _nextLearnerId++;
         }
@@ -200,7 +200,7 @@ public sealed partial class ParameterServerCore : IDisposable
     }
 
     private LearnerState Known(uint learnerId) =>
-        _learners.GetValueOrDefault(learnerId)
+        _learners.Find(learnerId)
         ?? throw Reject(PsErrorCode.NotFound, "unknown_learner", $"learner {learnerId} is not registered; call Register first");
 
     private bool IsLive(LearnerState l, DateTimeOffset now) => !l.Left && now - l.LastSeen <= Options.HeartbeatTimeout;
@@ -230,7 +230,7 @@ public sealed partial class ParameterServerCore : IDisposable
 
         var now = _time.GetUtcNow();
         long? min = null;
-        foreach (var l in _learners.Values)
+        foreach (var l in _learners)
         {
             if (l != except && IsLive(l, now) && (min is null || l.Clock < min))
             {

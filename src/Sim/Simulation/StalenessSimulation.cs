@@ -73,23 +73,23 @@ public sealed class StalenessSimulation
         using var core = new ParameterServerCore(layout, _gradients?.InitialWeights ?? [], options, clock, Instruments);
         Instruments?.Observe(core);
         var n = _speeds.Count;
-        var snapshots = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();
-        var gradients = Enumerable.Range(0, n).Select(_ => NewVector(layout)).ToArray();
-        var losses = new float[n];
+        // Constant speeds (the common case) in whole ticks once, so the hot path does no decimal arithmetic.
+        var constantTicks = _stepTicks?.ToArray() ?? _speeds.Select(s => s is ConstantSpeed c ? scale.ToTicks(c.Step) : 0).ToArray();
+        var learners = new SimulatedLearner[n];
         var randoms = Enumerable.Range(0, n).Select(i => new SeededRandom(_seed * 1_000_003 + i)).ToArray();
-        var read = new ulong[n];
-        var index = new int[n];
         var pending = new Task<PushResult>?[n];
         var held = new SortedSet<int>();
         var waiting = new SortedSet<int>(); // learners whose push sits in an open BSP round
-        // Constant speeds (the common case) in whole ticks once, so the hot path does no decimal arithmetic.
-        var constantTicks = _stepTicks?.ToArray() ?? _speeds.Select(s => s is ConstantSpeed c ? scale.ToTicks(c.Step) : 0).ToArray();
-        var events = new EventQueue(Groups(constantTicks));
+        // The event wheel spans the longest constant step (up to 65,536 ticks), so that those learners never wait in its overflow heap.
+        var events = new EventQueue(Groups(constantTicks), window: Math.Min(constantTicks.Max() + 1, 1 << 16));
         var current = -1; // the learner whose completion is being handled; its event is still the queue's minimum
         for (var i = 0; i < n; i++)
         {
+            ref var l = ref learners[i];
+            (l.StepTicks, l.Last) = (constantTicks[i], _speeds[i].Gradients ?? long.MaxValue);
+            (l.Snapshot, l.Gradient) = (NewVector(layout), NewVector(layout));
             core.Register($"L{i + 1}");
-            read[i] = core.Pull((uint)(i + 1), snapshots[i]);
+            l.Read = core.Pull((uint)(i + 1), l.Snapshot);
             if (_speeds[i].Gradients is not 0)
             {
                 events.Push(StepTicks(i, 1), i);
@@ -101,11 +101,12 @@ public sealed class StalenessSimulation
             (var now, current) = events.Min;
             var learner = current;
             clock.AdvanceTo(now);
-            index[learner]++;
+            ref var l = ref learners[learner];
+            l.Index++;
             if (_gradients is not null)
             {
                 // The gradient of the weights this learner read; computed once, even if the policy holds the push back.
-                losses[learner] = _gradients.Compute(learner, index[learner], snapshots[learner], gradients[learner]);
+                l.Loss = _gradients.Compute(learner, l.Index, l.Snapshot, l.Gradient);
             }
 
             Offer(learner);
@@ -147,10 +148,15 @@ public sealed class StalenessSimulation
 
         bool Offer(int learner)
         {
-            var outcome = core.TryPush(new PushInput((uint)(learner + 1), (ulong)index[learner], read[learner], gradients[learner], losses[learner]));
+            ref var l = ref learners[learner];
+            var outcome = core.TryPush(new PushInput((uint)(learner + 1), (ulong)l.Index, l.Read, l.Gradient, l.Loss));
             if (outcome.Result is { } result)
             {
-                held.Remove(learner);
+                if (held.Count > 0)
+                {
+                    held.Remove(learner);
+                }
+
                 Applied(learner, result);
                 return true;
             }
@@ -169,30 +175,31 @@ public sealed class StalenessSimulation
 
         void Applied(int learner, PushResult result)
         {
-            var gradient = new AppliedGradient(learner + 1, index[learner], clock.Ticks, read[learner], result.Staleness);
+            ref var l = ref learners[learner];
+            var gradient = new AppliedGradient(learner + 1, l.Index, clock.Ticks, l.Read, result.Staleness);
             sink(gradient);
-            OnApplied?.Invoke(gradient, losses[learner], core);
+            OnApplied?.Invoke(gradient, l.Loss, core);
             // It reads the new weights at once; in staleness-only mode there are none to copy, and what it reads is the
             // version its own push produced (nothing else happens in between on the virtual clock).
-            read[learner] = layout.TotalLength > 0 ? core.Pull((uint)(learner + 1), snapshots[learner]) : result.Version;
-            var finished = index[learner] >= _speeds[learner].Gradients; // a replayed trace ends
+            l.Read = layout.TotalLength > 0 ? core.Pull((uint)(learner + 1), l.Snapshot) : result.Version;
+            var finished = l.Index >= l.Last; // a replayed trace ends
             if (learner == current)
             {
-                // Its own completion is still the minimum: take it out and schedule the next one in a single pass.
+                // Its own completion is still the minimum: take it out and schedule the next one.
                 if (finished)
                 {
                     events.RemoveMin();
                 }
                 else
                 {
-                    events.ReplaceMin(clock.Ticks + StepTicks(learner, index[learner] + 1), learner);
+                    events.ReplaceMin(clock.Ticks + StepTicks(learner, l.Index + 1), learner);
                 }
 
                 current = -1;
             }
             else if (!finished)
             {
-                events.Push(clock.Ticks + StepTicks(learner, index[learner] + 1), learner);
+                events.Push(clock.Ticks + StepTicks(learner, l.Index + 1), learner);
             }
         }
 
@@ -211,13 +218,25 @@ public sealed class StalenessSimulation
         // Integer ticks: a constant learner's j-th completion lands exactly on j·T, however long the run.
         long StepTicks(int learner, long gradient)
         {
-            if (constantTicks[learner] > 0)
+            if (learners[learner].StepTicks is > 0 and var ticks)
             {
-                return constantTicks[learner];
+                return ticks;
             }
 
-            var ticks = scale.ToTicks(_speeds[learner].StepTime(gradient, scale.ToTime(clock.Ticks), randoms[learner]));
-            return ticks > 0 ? ticks : throw new ArgumentException($"learner {learner + 1}'s step time is below the time resolution of {scale.Format(1)}");
+            var drawn = scale.ToTicks(_speeds[learner].StepTime(gradient, scale.ToTime(clock.Ticks), randoms[learner]));
+            return drawn > 0 ? drawn : throw new ArgumentException($"learner {learner + 1}'s step time is below the time resolution of {scale.Format(1)}");
         }
+    }
+
+    /// <summary>What the engine keeps of one learner, side by side so that an event touches one place in memory.</summary>
+    private struct SimulatedLearner
+    {
+        public long StepTicks; // a constant step time in ticks, or 0 when it is drawn per step
+        public long Last; // the index of its last gradient (a replayed trace ends), or long.MaxValue
+        public ulong Read; // the version it read
+        public int Index; // gradients completed
+        public float Loss;
+        public float[] Snapshot; // the weights it read (hybrid mode)
+        public float[] Gradient;
     }
 }
