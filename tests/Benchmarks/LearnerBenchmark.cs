@@ -7,51 +7,71 @@ namespace PsTraining.Benchmarks;
 /// <summary>
 /// Learner processes against a real parameter-server process (the local launcher, <c>cluster</c>): aggregate
 /// gradients per second of 1, 2 and 4 CPU learners on LeNet-5 (batch 64, one libtorch thread each, running free),
-/// timed from their push logs after a warm-up; in the same run, the same training step in a single python3-torch
-/// process with one thread. The ratio for one learner is the cost of the parameter-server round trip (pull, push,
-/// flat copies) on top of the step. Each count runs twice: the weights folded into the push's response (the learners'
-/// default, one round trip a step) and pulled with a call of their own (--separate-pull, two).
-/// Usage: dotnet run --project tests/Benchmarks -c Release -- learners [--steps 400] [--learners 1,2,4]
+/// timed from their push logs after a warm-up; against the same training step in a single python3-torch process with
+/// one thread. The ratio for one learner is the cost of the parameter-server round trip (push, pull, flat copies) on
+/// top of the step. Each count runs twice: the weights folded into the push's response (the learners' default, one
+/// round trip a step) and pulled with a call of their own (--separate-pull, two). This machine's speed drifts between
+/// minutes, so every run of ours follows a PyTorch block of as many steps, and a row gives the medians over the pairs
+/// and the median of the pairs' ratios.
+/// Usage: dotnet run --project tests/Benchmarks -c Release -- learners [--steps 400] [--learners 1,2,4] [--pairs 3]
 /// </summary>
 public static class LearnerBenchmark
 {
     public static int Run(string[] args)
     {
         var steps = 400;
+        var pairs = 3;
         IReadOnlyList<int> counts = [1, 2, 4];
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--steps": steps = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--pairs": pairs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--learners": counts = args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --steps or --learners");
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --steps, --pairs or --learners");
             }
         }
 
-        var (torchVersion, pytorchMs) = StepBenchmark.TimePyTorchBlock("lenet5", new BenchmarkOptions(Threads: 1, Batch: 64, Steps: 100, Warmup: 10));
-        Console.WriteLine($"python3-torch {torchVersion}, one process, one thread: {pytorchMs:F2} ms per LeNet-5 step (batch 64) = {1000 / pytorchMs:F1} steps/s");
-        Console.WriteLine("| learners | weights | gradients/s (all) | ms per gradient per learner | PyTorch ms/step | ratio | pull ms | gradient ms | push ms |");
-        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        var rows = new List<string>();
+        var torchVersion = "?";
         foreach (var n in counts)
         {
             foreach (var separatePull in new[] { false, true })
             {
-                var (rate, pull, compute, push) = AggregateRate(n, steps, separatePull);
-                var perLearnerMs = 1000 * n / rate;
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {n} | {(separatePull ? "separate pull" : "in push response")} | {rate:F1} | {perLearnerMs:F2} | {pytorchMs:F2} | {perLearnerMs / pytorchMs:F3} | {pull:F2} | {compute:F2} | {push:F2} |"));
+                var measured = new List<(double PyTorchMs, LearnerRun Ours)>();
+                for (var p = 0; p < pairs; p++)
+                {
+                    (torchVersion, var pytorchMs) = StepBenchmark.TimePyTorchBlock("lenet5", new BenchmarkOptions(Threads: 1, Batch: 64, Steps: steps, Warmup: 10));
+                    var ours = AggregateRate(n, steps, separatePull);
+                    measured.Add((pytorchMs, ours));
+                    Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"{n} learner(s), {(separatePull ? "separate pull" : "in push response")}, pair {p + 1}/{pairs}: PyTorch {pytorchMs:F2} ms/step, ours {ours.MsPerGradient:F2} ms/gradient"));
+                }
+
+                double Median(Func<(double PyTorchMs, LearnerRun Ours), double> of) => StepBenchmark.Stats(measured.Select(of).ToList()).Median;
+                rows.Add(string.Create(CultureInfo.InvariantCulture,
+                    $"| {n} | {(separatePull ? "separate pull" : "in push response")} | {Median(m => m.Ours.Rate):F1} | {Median(m => m.Ours.MsPerGradient):F2} | " +
+                    $"{Median(m => m.PyTorchMs):F2} | {Median(m => m.Ours.MsPerGradient / m.PyTorchMs):F3} | {Median(m => m.Ours.PullMs):F2} | {Median(m => m.Ours.ComputeMs):F2} | {Median(m => m.Ours.PushMs):F2} |"));
             }
         }
 
+        Console.WriteLine($"python3-torch {torchVersion}, one process, one thread, LeNet-5 batch 64: a block of {steps} steps before each of our runs; medians over {pairs} pairs");
+        Console.WriteLine();
+        Console.WriteLine("| learners | weights | gradients/s (all) | ms per gradient per learner | PyTorch ms/step | ratio | pull ms | gradient ms | push ms |");
+        Console.WriteLine("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        rows.ForEach(Console.WriteLine);
         return 0;
     }
+
+    /// <summary>One cluster run: gradients per second of all learners, one learner's milliseconds per gradient, and the mean phases of a step.</summary>
+    private sealed record LearnerRun(double Rate, double MsPerGradient, double PullMs, double ComputeMs, double PushMs);
 
     /// <summary>
     /// Runs <paramref name="learners"/> free-running learners for <paramref name="steps"/> gradients each; gradients/s
     /// over the pushes after the first quarter, and the mean milliseconds of a step's phases over the same pushes.
     /// </summary>
-    private static (double Rate, double PullMs, double ComputeMs, double PushMs) AggregateRate(int learners, int steps, bool separatePull)
+    private static LearnerRun AggregateRate(int learners, int steps, bool separatePull)
     {
         var dir = Directory.CreateTempSubdirectory("pstraining-learner-bench-").FullName;
         try
@@ -77,7 +97,7 @@ public static class LearnerBenchmark
             var timed = pushes.Skip(pushes.Count / 4).ToList();
             double Mean(string phase) => timed.Average(p => p.GetProperty(phase).GetDouble());
             var rate = (timed.Count - 1) / (timed[^1].GetProperty("time").GetDouble() - timed[0].GetProperty("time").GetDouble());
-            return (rate, Mean("pullMs"), Mean("computeMs"), Mean("pushMs"));
+            return new LearnerRun(rate, 1000 * learners / rate, Mean("pullMs"), Mean("computeMs"), Mean("pushMs"));
         }
         finally
         {

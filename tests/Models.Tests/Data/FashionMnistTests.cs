@@ -48,7 +48,9 @@ public sealed class FashionMnistTests
             var pixels = images.data<float>();
             Assert.InRange(pixels.Min(), 0f, 0f);
             Assert.InRange(pixels.Max(), 0.5f, 1f);
-            Assert.Equal(test.Pixels(0)[300] / 255f, pixels[300]);
+            // Every pixel exactly byte / 255 (as PyTorch's ToTensor), image after image in the order asked for.
+            var expected = new[] { 0, 1, 2, 3 }.SelectMany(i => test.Pixels(i).ToArray()).Select(p => p / 255f).ToArray();
+            Assert.Equal(expected, pixels);
             Assert.Equal(test.Label(2), labels.data<long>()[2]);
         }
     }
