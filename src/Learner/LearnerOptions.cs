@@ -31,6 +31,7 @@ public sealed record LearnerOptions
         new("threads", "libtorch threads for this learner (0 = libtorch's default)", "1"),
         new("retry-timeout", "seconds to keep retrying an unreachable parameter server before giving up", "60"),
         new("separate-pull", "pull with a call of its own before each step, instead of taking the weights from the previous push's response (two round trips a step)", "false", IsFlag: true),
+        new("overlap", "compute the next gradient while the previous one's push is in flight, on the weights read before it: the round trip is hidden, and every gradient is one version staler (not with a server using delay compensation)", "false", IsFlag: true),
         new("call-timeout", "deadline of each call, in seconds", "30"),
         new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "0"),
         new("listen", "where /metrics listens: loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
@@ -81,6 +82,9 @@ public sealed record LearnerOptions
 
     /// <summary>Pull before each step with a call of its own rather than taking the weights from the previous push's response.</summary>
     public bool SeparatePull { get; init; }
+
+    /// <summary>Compute the next gradient while the previous push is in flight (on the weights read before it: one version staler).</summary>
+    public bool Overlap { get; init; }
 
     public string? Token { get; init; }
 
@@ -145,6 +149,7 @@ public sealed record LearnerOptions
             RetryTimeout = TimeSpan.FromSeconds(o.Double("retry-timeout", 0, 86400, minExclusive: true)),
             CallTimeout = TimeSpan.FromSeconds(o.Double("call-timeout", 0, 86400, minExclusive: true)),
             SeparatePull = o.Flag("separate-pull"),
+            Overlap = o.Flag("overlap"),
             MetricsPort = o.Int("metrics-port", -1, 65535) is >= 0 and var metrics ? metrics : null,
             ListenOnAll = o.Choice("listen", "loopback", "any") == "any",
         };

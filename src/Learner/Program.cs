@@ -1,5 +1,6 @@
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Observability;
+using PsTraining.ParameterServer.Transport;
 using PsTraining.Torch;
 
 namespace PsTraining.Learner;
@@ -41,6 +42,12 @@ public static class Program
         {
             Console.Error.WriteLine(e.Message);
             return e.ExitCode;
+        }
+        catch (GrpcStatusException e)
+        {
+            // A refusal that retrying cannot change (a wrong token, a push the server's settings do not allow).
+            Console.Error.WriteLine($"{name}: the parameter server refused: {e.Message}");
+            return 4;
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or TorchException)
         {

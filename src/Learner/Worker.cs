@@ -7,6 +7,7 @@ using PsTraining.ParameterServer.Transport;
 using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.Protocol.V1;
 using PsTraining.Torch;
+using PartitionAnswer = (bool Ok, (PsTraining.Protocol.V1.PushResponse Push, ulong? WeightsVersion) Value);
 
 namespace PsTraining.Learner;
 
@@ -14,7 +15,8 @@ namespace PsTraining.Learner;
 /// The learner's loop: register, then pull → compute the gradient of a minibatch of its shard → wait out the rest of
 /// its step time → push (read version, sequence number, loss), until its budget of steps or time is spent or it is
 /// asked to stop. The push's response carries the weights right after it, which are the next step's pull (one round
-/// trip a step; <c>--separate-pull</c> makes it two). Each applied push and each evaluation is one JSON line on <c>output</c>; what a person reads goes to
+/// trip a step; <c>--separate-pull</c> makes it two; <c>--overlap</c> computes the next gradient while the push is in flight,
+/// on the weights read before it). Each applied push and each evaluation is one JSON line on <c>output</c>; what a person reads goes to
 /// <c>log</c>. Faults: an unreachable server is retried with bounded, jittered exponential backoff; a retried push
 /// keeps its sequence number, so the server applies it once; a server that restarted (from a checkpoint) is
 /// registered with again and pulled from afresh. A model sharded over several server processes (<c>--ps A,B,...</c>) is
@@ -63,6 +65,9 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
 
         var weights = new float[gradients.Layout.TotalLength];
         var gradient = new float[gradients.Layout.TotalLength];
+        // --overlap: a gradient's push is in flight while the next one is computed, so the push needs a gradient buffer
+        // of its own and a buffer for the weights its response brings.
+        var (sending, arriving) = options.Overlap ? (new float[gradient.Length], new float[weights.Length]) : (gradient, weights);
 
         // One gradient before the clock starts (not pushed), so that the first timed step does not pay for warming up.
         await PullAll(servers, weights, stop, resync: false);
@@ -81,6 +86,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         var nextPushAt = Now();
         var step = 0L;
         ulong[]? reads = null; // the version of each partition's weights in `weights`; null: pull them
+        SentPush? inFlight = null; // with --overlap: the previous gradient's push
         try
         {
             while (!stop.IsCancellationRequested && (options.Steps == 0 || step < options.Steps)
@@ -122,29 +128,44 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                     }
                 }
 
-                // The push in flight is finished even when a stop is asked for meanwhile (only waiting for an absent server ends early).
-                // Its response brings the weights right after it: the next step's read, without a pull of its own.
-                var sentAt = Now();
-                phase.Restart();
-                var pushed = await Task.WhenAll(servers.Select((s, k) =>
+                if (inFlight is not null)
                 {
-                    s.Sequence++;
-                    return Call(s, () => Push(s, read[k], loss, gradient, weights), stop, resync: true);
-                }));
-                reads = pushed.All(p => p.Ok && p.Value.WeightsVersion is not null) ? [.. pushed.Select(p => p.Value.WeightsVersion!.Value)] : null;
-                if (pushed.Any(p => !p.Ok))
-                {
-                    continue; // a server restarted without this push: start the step again on fresh weights
+                    // The previous gradient's push, sent while this one was computed: its response holds the weights the next gradient starts from.
+                    var (applied, arrived) = await Complete(servers, inFlight, name);
+                    inFlight = null;
+                    if (!applied)
+                    {
+                        reads = null;
+                        continue; // a server restarted without that push: this gradient was computed before it; start again on fresh weights
+                    }
+
+                    if (arrived is not null)
+                    {
+                        (weights, arriving) = (arriving, weights);
+                    }
+
+                    reads = arrived; // null: pull before the next gradient
                 }
 
-                var pushMs = phase.Elapsed.TotalMilliseconds;
-                _instruments?.Step(computeMs, pullMs + pushMs, loss, options.BatchSize);
-                var at = pushed[0].Value.Push;
-                Write(new PushRecord(servers[0].LearnerId, name, servers[0].Sequence, read[0], at.Version, at.Staleness, Math.Round(sentAt, 6), loss, at.Duplicate,
-                    Math.Round(pullMs, 3), Math.Round(computeMs, 3), Math.Round(pushMs, 3))
+                // The gradient goes out, and the next one is computed into the buffer the previous push has finished with (without
+                // --overlap, one and the same). The push in flight is finished even when a stop is asked for meanwhile (only
+                // waiting for an absent server ends early). Its response brings the weights right after it: the next read.
+                (gradient, sending) = (sending, gradient);
+                var sent = new SentPush(Send(servers, read, loss, sending, arriving, stop), read, loss, Math.Round(Now(), 6), pullMs, computeMs);
+                if (options.Overlap)
                 {
-                    Partitions = servers.Count == 1 ? null : [.. pushed.Select((p, k) => new PartitionPush(read[k], p.Value.Push.Version, p.Value.Push.Staleness))],
-                });
+                    inFlight = sent; // the next gradient is computed on the weights read so far: one version staler
+                }
+                else
+                {
+                    var (applied, arrived) = await Complete(servers, sent, name);
+                    reads = applied ? arrived : null;
+                }
+            }
+
+            if (inFlight is not null)
+            {
+                await Complete(servers, inFlight, name); // stopping, or done: the push in flight is finished first
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -174,6 +195,45 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
 
         log.WriteLine($"{name}: {(stop.IsCancellationRequested ? "stopped" : "done")} after {step} steps, last sequence {servers[0].Sequence}");
         return 0;
+    }
+
+    /// <summary>A gradient's push on its way to every partition, with what its record needs once it is answered.</summary>
+    private sealed record SentPush(Task<(PartitionAnswer[] Answers, double Ms)> Pushes, ulong[] Read, float Loss, double SentAt, double PullMs, double ComputeMs);
+
+    /// <summary>Pushes <paramref name="gradient"/> to every partition (the next sequence number of each); the responses' weights go into <paramref name="weights"/>.</summary>
+    private async Task<(PartitionAnswer[] Answers, double Ms)> Send(List<ServerPartition> servers, ulong[] read, float loss, float[] gradient, float[] weights,
+        CancellationToken stop)
+    {
+        var clock = Stopwatch.StartNew();
+        var pushed = await Task.WhenAll(servers.Select((s, k) =>
+        {
+            s.Sequence++;
+            return Call(s, () => Push(s, read[k], loss, gradient, weights), stop, resync: true);
+        }));
+        return (pushed, clock.Elapsed.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// Waits for a push's answers and records it. Applied is false when a restarted server did not take it (the learner
+    /// pulls afresh); Weights are the versions of the weights the responses brought, null when they brought none
+    /// (--separate-pull, or a server that sends none).
+    /// </summary>
+    private async Task<(bool Applied, ulong[]? Weights)> Complete(List<ServerPartition> servers, SentPush sent, string name)
+    {
+        var (pushed, pushMs) = await sent.Pushes;
+        if (pushed.Any(p => !p.Ok))
+        {
+            return (false, null);
+        }
+
+        _instruments?.Step(sent.ComputeMs, sent.PullMs + pushMs, sent.Loss, options.BatchSize);
+        var at = pushed[0].Value.Push;
+        Write(new PushRecord(servers[0].LearnerId, name, servers[0].Sequence, sent.Read[0], at.Version, at.Staleness, sent.SentAt, sent.Loss, at.Duplicate,
+            Math.Round(sent.PullMs, 3), Math.Round(sent.ComputeMs, 3), Math.Round(pushMs, 3))
+        {
+            Partitions = servers.Count == 1 ? null : [.. pushed.Select((p, k) => new PartitionPush(sent.Read[k], p.Value.Push.Version, p.Value.Push.Staleness))],
+        });
+        return (true, pushed.All(p => p.Value.WeightsVersion is not null) ? [.. pushed.Select(p => p.Value.WeightsVersion!.Value)] : null);
     }
 
     /// <summary>
