@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.Sim.Cluster;
 
@@ -10,14 +9,11 @@ public sealed partial class ClusterTests
     [Fact]
     public async Task An_overlapping_learner_pushes_each_gradient_one_version_behind_and_shards_the_same_way()
     {
-        var layout = InitialModel.Build("lenet5", 1).Layout;
-        string[] learner = ["--steps", "12", "--overlap"];
-        var whole = await TrainAndPull([[]], layout, "overlap-whole", learner);
-        var halves = await TrainAndPull([["--partition", "0/2"], ["--partition", "1/2"]], layout, "overlap-halves", learner);
+        var (whole, halves) = await TrainWholeAndHalves("overlap", ["--steps", "12", "--overlap"]);
 
         // Gradient k is computed on the weights that gradient k − 2's push brought back (the initial ones for the first
         // two): read version max(0, k − 2), applied as version k, so every one after the first is exactly one version stale.
-        var pushes = whole.Lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("kind").GetString() == "push").ToList();
+        var pushes = Pushes(whole.Lines);
         Assert.Equal(Enumerable.Range(1, 12).Select(k => (ulong)k), pushes.Select(p => p.GetProperty("appliedVersion").GetUInt64()));
         Assert.Equal(Enumerable.Range(1, 12).Select(k => (ulong)Math.Max(0, k - 2)), pushes.Select(p => p.GetProperty("readVersion").GetUInt64()));
         Assert.Equal([0UL, .. Enumerable.Repeat(1UL, 11)], pushes.Select(p => p.GetProperty("staleness").GetUInt64()));
@@ -28,7 +24,7 @@ public sealed partial class ClusterTests
         Assert.Equal(whole.Weights, halves.Weights);
 
         // And it is a different trajectory from the learner that waits for each push (same data, same rate).
-        var waiting = await TrainAndPull([[]], layout, "waiting", ["--steps", "12"]);
+        var waiting = await TrainAndPull([[]], InitialModel.Build("lenet5", 1).Layout, "waiting", ["--steps", "12"]);
         Assert.NotEqual(waiting.Weights, whole.Weights);
     }
 

@@ -12,22 +12,14 @@ public sealed partial class ClusterTests
     [Fact]
     public async Task A_model_sharded_over_two_servers_trains_to_the_same_weights_as_one_server()
     {
-        var layout = InitialModel.Build("lenet5", 1).Layout;
-        string[] learner = ["--steps", "15"];
-
-        // One server holding the whole model.
-        var whole = await TrainAndPull([[]], layout, "whole", learner);
-
-        // The same learner against two servers, each holding half of the flat vector.
-        var halves = await TrainAndPull([["--partition", "0/2"], ["--partition", "1/2"]], layout, "halves", learner);
-
-        Assert.Equal(layout.TotalLength, halves.Weights.Length);
+        var (whole, halves) = await TrainWholeAndHalves("plain", ["--steps", "15"]);
+        Assert.Equal(InitialModel.Build("lenet5", 1).Layout.TotalLength, halves.Weights.Length);
         Assert.Equal(whole.Weights, halves.Weights); // bit for bit: the same gradients meet the same elementwise SGD
         Assert.NotEqual(InitialModel.Build("lenet5", 1).Weights, halves.Weights);
         Assert.Equal([15UL, 15UL], halves.Versions);
 
         // Each push line gives every partition's versions; one learner alone is never stale.
-        var pushes = halves.Lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("kind").GetString() == "push").ToList();
+        var pushes = Pushes(halves.Lines);
         Assert.Equal(15, pushes.Count);
         Assert.All(pushes, p => Assert.Equal(2, p.GetProperty("partitions").GetArrayLength()));
         Assert.Equal(Enumerable.Range(1, 15).Select(v => (ulong)v), pushes.Select(p => p.GetProperty("partitions")[1].GetProperty("appliedVersion").GetUInt64()));
@@ -82,11 +74,26 @@ public sealed partial class ClusterTests
         }
     }
 
+    /// <summary>One learner given <paramref name="learnerArgs"/>, against one server holding the whole model, then against two holding half of it each.</summary>
+    private async Task<(TrainedRun Whole, TrainedRun Halves)> TrainWholeAndHalves(string tag, string[] learnerArgs)
+    {
+        var layout = InitialModel.Build("lenet5", 1).Layout;
+        return (await TrainAndPull([[]], layout, $"{tag}-whole", learnerArgs),
+            await TrainAndPull([["--partition", "0/2"], ["--partition", "1/2"]], layout, $"{tag}-halves", learnerArgs));
+    }
+
+    /// <summary>The push lines among a learner's output lines.</summary>
+    private static List<JsonElement> Pushes(IEnumerable<string> lines) =>
+        lines.Select(l => JsonDocument.Parse(l).RootElement).Where(e => e.GetProperty("kind").GetString() == "push").ToList();
+
+    /// <summary>What a learner left behind: every server's weights put together, each server's version, and the learner's output lines.</summary>
+    private sealed record TrainedRun(float[] Weights, ulong[] Versions, List<string> Lines);
+
     /// <summary>
     /// Starts one server per argument list (partition k of N for the k-th), runs one learner against them all until it
     /// is done, and pulls every server's weights (as an anonymous reader) into one flat vector.
     /// </summary>
-    private async Task<(float[] Weights, ulong[] Versions, List<string> Lines)> TrainAndPull(string[][] serverArgs, ParameterLayout layout, string tag, string[] learnerArgs)
+    private async Task<TrainedRun> TrainAndPull(string[][] serverArgs, ParameterLayout layout, string tag, string[] learnerArgs)
     {
         var ports = serverArgs.Select(_ => LoopbackPort.Free()).ToList();
         var servers = serverArgs.Select((args, k) => ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
@@ -110,7 +117,7 @@ public sealed partial class ClusterTests
                 versions[k] = await new ParameterServerClient(channel).PullIntoAsync(0, range.Layout, weights.AsMemory(range.Start, range.Length));
             }
 
-            return (weights, versions, lines);
+            return new TrainedRun(weights, versions, lines);
         }
         finally
         {
