@@ -22,6 +22,13 @@ public static partial class torch
     /// <summary>Opens a scope that frees every tensor created on this thread until it is disposed.</summary>
     public static DisposeScope NewDisposeScope() => new();
 
+    /// <summary>
+    /// glibc's mmap threshold as the native shim set it when it loaded (blocks below it come from malloc's heap and stay
+    /// there when freed, as under PyTorch), or 0 when it left glibc's own; for code that changes the threshold for a
+    /// while and must put it back.
+    /// </summary>
+    public static int TunedMmapThreshold => NativeMethods.PST_runtime_malloc_mmap_threshold();
+
     /// <summary>Caps the CPU tensor memory this thread allocates at <paramref name="bytes"/> until the returned scope is disposed.</summary>
     public static CpuMemoryLimit LimitCpuMemory(long bytes) => new(bytes);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Runtime.InteropServices;
+using PsTraining.Torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -27,9 +28,10 @@ public static partial class ResidentMemory
     }
 
     /// <summary>
-    /// Until disposed, glibc serves every allocation of <paramref name="threshold"/> bytes or more by mmap and unmaps it
-    /// on free. Without this, freed tensor memory stays in malloc's heap and a later run reuses it without growing the
-    /// RSS, so its measured growth would depend on what ran before.
+    /// Until disposed, glibc serves an allocation of <paramref name="threshold"/> bytes or more that its heap's free
+    /// blocks cannot hold by mmap, and unmaps it on free. Without this, freed tensor memory stays in malloc's heap and a
+    /// later run reuses it without growing the RSS, so its measured growth would depend on what ran before. Disposing
+    /// puts back the native shim's threshold (32 MiB), so that the experiments that run next keep their heap.
     /// </summary>
     public static IDisposable FreedMemoryReturned(int threshold = 64 * 1024)
     {
@@ -61,9 +63,10 @@ public static partial class ResidentMemory
         public long Growth => _peak - _baseline;
     }
 
+    /// <summary>Puts back the threshold the native shim set at load (so that what runs next keeps its heap), or glibc's default.</summary>
     private sealed class ThresholdRestore : IDisposable
     {
-        public void Dispose() => Mallopt(MmapThreshold, GlibcDefaultMmapThreshold);
+        public void Dispose() => Mallopt(MmapThreshold, torch.TunedMmapThreshold is > 0 and var tuned ? tuned : GlibcDefaultMmapThreshold);
     }
 
     [LibraryImport("libc", EntryPoint = "mallopt")]

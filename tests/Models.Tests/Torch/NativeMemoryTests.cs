@@ -45,3 +45,17 @@ public sealed class NativeMemoryTests
         return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
     }
 }
+
+/// <summary>The malloc tuning the native shim applies when it loads, as the managed side reports it.</summary>
+public sealed class MallocTuningTests
+{
+    [Fact]
+    public void The_shim_reports_the_mmap_threshold_it_set_unless_the_environment_tunes_malloc_itself()
+    {
+        // The shim's rule (runtime.cpp): no tuning when PSTRAINING_MALLOC_TUNING=0 or malloc is tuned by the environment.
+        var untouched = Environment.GetEnvironmentVariable("PSTRAINING_MALLOC_TUNING") == "0"
+                        || new[] { "MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES" }
+                            .Any(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)));
+        Assert.Equal(untouched ? 0 : 32 << 20, torch.TunedMmapThreshold);
+    }
+}

@@ -9,6 +9,7 @@
 #endif
 
 namespace {
+constexpr int kTunedMmapThreshold = 32 * 1024 * 1024;
 bool malloc_tuned = false;
 
 bool env_set(const char* name) {
@@ -29,7 +30,7 @@ __attribute__((constructor)) void tune_malloc() {
     const char* opt_out = std::getenv("PSTRAINING_MALLOC_TUNING");
     if (opt_out != nullptr && std::strcmp(opt_out, "0") == 0) return;
     if (env_set("MALLOC_TRIM_THRESHOLD_") || env_set("MALLOC_MMAP_THRESHOLD_") || env_set("MALLOC_TOP_PAD_") || env_set("GLIBC_TUNABLES")) return;
-    malloc_tuned = mallopt(M_MMAP_THRESHOLD, 32 * 1024 * 1024) == 1 && mallopt(M_TRIM_THRESHOLD, INT_MAX) == 1;
+    malloc_tuned = mallopt(M_MMAP_THRESHOLD, kTunedMmapThreshold) == 1 && mallopt(M_TRIM_THRESHOLD, INT_MAX) == 1;
 #endif
 }
 }  // namespace
@@ -44,3 +45,6 @@ PST_API int32_t PST_runtime_cuda_synchronize(int32_t device) { PST_STATUS(torch:
 PST_API const char* PST_runtime_version() { return TORCH_VERSION; }
 // 1 when the shim tuned glibc's malloc at load (see tune_malloc), for diagnostics and benchmarks.
 PST_API uint8_t PST_runtime_malloc_tuned() { return malloc_tuned ? 1 : 0; }
+// The mmap threshold the shim set at load, or 0 when it left glibc's: what code that changes it for a while puts back
+// (glibc has no call to read it).
+PST_API int32_t PST_runtime_malloc_mmap_threshold() { return malloc_tuned ? kTunedMmapThreshold : 0; }

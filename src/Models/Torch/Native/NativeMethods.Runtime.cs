@@ -24,4 +24,7 @@ internal static partial class NativeMethods
 
     [LibraryImport(Library)]
     internal static partial IntPtr PST_runtime_version();
+
+    [LibraryImport(Library)]
+    internal static partial int PST_runtime_malloc_mmap_threshold();
 }
