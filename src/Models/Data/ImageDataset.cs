@@ -72,7 +72,7 @@ public sealed class ImageDataset
                 labels[b] = _labels[indices[b]];
             }
 
-            var images = torch.empty([indices.Length, Channels, Height, Width]).copy_from<float>(staged.AsSpan(0, indices.Length * perImage));
+            var images = torch.tensor<float>(staged.AsSpan(0, indices.Length * perImage), [indices.Length, Channels, Height, Width]);
             return (images, torch.tensor(labels));
         }
         finally

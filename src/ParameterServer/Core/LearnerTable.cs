@@ -27,9 +27,10 @@ internal sealed class LearnerTable : IEnumerable<LearnerState>
             throw new InvalidOperationException($"learner {id} is already registered");
         }
 
-        if (id >= _dense.Length && id < 2L * (_all.Count + 64))
+        var reach = 2L * (_all.Count + 64); // how far the array may grow: twice the learners, so that memory stays proportional
+        if (id >= _dense.Length && id < reach)
         {
-            Array.Resize(ref _dense, (int)Math.Min(2L * (_all.Count + 64), Math.Max(2L * _dense.Length, id + 1L)));
+            Array.Resize(ref _dense, (int)Math.Min(reach, Math.Max(2L * _dense.Length, id + 1L)));
             foreach (var reached in _sparse.Keys.Where(k => k < _dense.Length).ToList())
             {
                 _dense[reached] = _sparse[reached];
