@@ -24,9 +24,8 @@ public sealed class ShardGradients : IGradientSource, IDisposable
 
     public ShardGradients(string model, int learners, int batchSize, long seed, ImageDataset train, Device? device = null)
     {
-        torch.manual_seed(seed);
         Device = device ?? Device.CPU;
-        _model = ModelRegistry.Create(model);
+        _model = ModelRegistry.CreateSeeded(model, seed);
         if (_model.named_buffers().Any())
         {
             _model.Dispose();

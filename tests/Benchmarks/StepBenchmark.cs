@@ -20,8 +20,7 @@ public static class StepBenchmark
     public static int Run(string[] args)
     {
         var options = BenchmarkOptions.Parse(args);
-        torch.set_num_threads(options.Threads);
-        torch.manual_seed(1);
+        using var reproducible = Reproducible.Enter(1, options.Threads);
 
         // C# and PyTorch blocks alternate, so that drift in the machine's speed hits both sides alike.
         var rows = new List<string>();

@@ -264,9 +264,17 @@ public partial class Tensor
 
     public Tensor sqrt_() => InplaceScalar(OpCodes.InplaceScalar.Sqrt);
 
-    public Tensor uniform_(double from = 0, double to = 1) => InplaceScalar(OpCodes.InplaceScalar.Uniform, from, to);
+    public Tensor uniform_(double from = 0, double to = 1)
+    {
+        using var draw = Reproducible.Draw();
+        return InplaceScalar(OpCodes.InplaceScalar.Uniform, from, to);
+    }
 
-    public Tensor normal_(double mean = 0, double std = 1) => InplaceScalar(OpCodes.InplaceScalar.Normal, mean, std);
+    public Tensor normal_(double mean = 0, double std = 1)
+    {
+        using var draw = Reproducible.Draw();
+        return InplaceScalar(OpCodes.InplaceScalar.Normal, mean, std);
+    }
 
     public Tensor clamp_(double min, double max) => InplaceScalar(OpCodes.InplaceScalar.Clamp, min, max);
 

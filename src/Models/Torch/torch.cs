@@ -9,7 +9,15 @@ public static partial class torch
     /// <summary>The libtorch version the native shim was built against.</summary>
     public static string __version__ => Marshal.PtrToStringUTF8(NativeMethods.PST_runtime_version()) ?? "unknown";
 
-    public static void manual_seed(long seed) => NativeMethods.PST_runtime_manual_seed(seed);
+    /// <summary>
+    /// Seeds libtorch's generators, which every thread of the process shares: a seeded computation that must repeat its
+    /// bits holds them with <see cref="Reproducible.Enter"/> instead, and this call waits while one does.
+    /// </summary>
+    public static void manual_seed(long seed)
+    {
+        using var draw = Reproducible.Draw();
+        NativeMethods.PST_runtime_manual_seed(seed);
+    }
 
     public static int get_num_threads() => NativeMethods.PST_runtime_get_num_threads();
 
@@ -104,17 +112,24 @@ public static partial class torch
         Factory(2, shape, 0, dtype, device, requires_grad);
 
     /// <summary>Uniform on [0, 1), from libtorch's generator (seeded by <see cref="manual_seed"/>).</summary>
-    public static Tensor rand(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false) =>
-        Factory(3, shape, 0, dtype, device, requires_grad);
+    public static Tensor rand(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false)
+    {
+        using var draw = Reproducible.Draw();
+        return Factory(3, shape, 0, dtype, device, requires_grad);
+    }
 
     /// <summary>Standard normal, from libtorch's generator (seeded by <see cref="manual_seed"/>).</summary>
-    public static Tensor randn(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false) =>
-        Factory(4, shape, 0, dtype, device, requires_grad);
+    public static Tensor randn(long[] shape, ScalarType dtype = ScalarType.Float32, Device? device = null, bool requires_grad = false)
+    {
+        using var draw = Reproducible.Draw();
+        return Factory(4, shape, 0, dtype, device, requires_grad);
+    }
 
     /// <summary>Integers uniform on [0, <paramref name="high"/>), int64 by default, from libtorch's generator.</summary>
     public static Tensor randint(long high, long[] shape, ScalarType dtype = ScalarType.Int64, Device? device = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(high, 1);
+        using var draw = Reproducible.Draw();
         return Factory(6, shape, high, dtype, device, requires_grad: false);
     }
 

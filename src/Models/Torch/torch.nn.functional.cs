@@ -131,6 +131,7 @@ public static partial class torch
                     throw new ArgumentOutOfRangeException(nameof(p), p, "dropout probability must be in [0, 1]");
                 }
 
+                using var draw = Reproducible.Draw();
                 return new Tensor(NativeMethods.PST_nn_dropout(input.Handle, p, training ? (byte)1 : (byte)0));
             }
 

@@ -1,3 +1,4 @@
+using PsTraining.Torch;
 using PsTraining.Torch.Modules;
 
 namespace PsTraining.Models.Zoo;
@@ -28,6 +29,13 @@ public static class ModelRegistry
         ?? throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", Names)}");
 
     public static Module Create(string name, ModelOptions? options = null) => Get(name).Create(options ?? new ModelOptions());
+
+    /// <summary>A model whose initial weights come from <paramref name="seed"/> alone, whatever other threads draw meanwhile.</summary>
+    public static Module CreateSeeded(string name, long seed)
+    {
+        using var seeded = Reproducible.Enter(seed);
+        return Create(name);
+    }
 
     private static ColourisationOptions Colour(ModelOptions o) =>
         o.InChannels is { } c ? o.Colourisation with { NumInChannels = c } : o.Colourisation;

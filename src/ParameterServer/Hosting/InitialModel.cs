@@ -9,8 +9,7 @@ public static class InitialModel
 {
     public static (ParameterLayout Layout, float[] Weights) Build(string model, int seed)
     {
-        torch.manual_seed(seed);
-        using var module = ModelRegistry.Create(model);
+        using var module = ModelRegistry.CreateSeeded(model, seed);
         var parameters = module.named_parameters().ToList();
         var layout = new ParameterLayout(parameters.Select(p => (p.name, p.parameter.shape)));
         var weights = new float[layout.TotalLength];

@@ -35,6 +35,9 @@ public sealed class HyperparameterSearch(HyperparameterSearch.Settings? settings
     /// </summary>
     public sealed record Settings(int TrainSamples, int ValidationSamples, int Epochs, int BatchSize, int GridSide)
     {
+        /// <summary>Seconds: a 2×2 grid and 4 random trials of one epoch on 600 images.</summary>
+        public static Settings Tiny { get; } = new(600, 300, 1, 32, 2) { LearningRates = (0.01, 0.1), HiddenUnits = (16, 64) };
+
         public static Settings Default { get; } = new(3000, 1000, 2, 64, 3);
 
         public static Settings Full { get; } = new(20_000, 5000, 5, 64, 5);
@@ -64,7 +67,7 @@ public sealed class HyperparameterSearch(HyperparameterSearch.Settings? settings
 
     public void Run(ExperimentContext context)
     {
-        var s = settings ?? (context.Full ? Settings.Full : Settings.Default);
+        var s = settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Full);
         s.Validate();
         WriteBudget(context);
 

@@ -22,6 +22,8 @@ public sealed class InitGradients(InitGradients.Settings? settings = null) : IEx
 
     public sealed record Settings(int BatchSize, int Bins)
     {
+        public static Settings Tiny { get; } = new(32, 20);
+
         public static Settings Default { get; } = new(64, 30);
 
         public static Settings Full { get; } = new(256, 60);
@@ -29,7 +31,7 @@ public sealed class InitGradients(InitGradients.Settings? settings = null) : IEx
 
     public static IReadOnlyList<string> Initialisations { get; } = ["default", "zero"];
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? (context.Full ? Settings.Full : Settings.Default));
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Full));
 
     private static void Run(ExperimentContext context, Settings settings)
     {
@@ -45,7 +47,7 @@ public sealed class InitGradients(InitGradients.Settings? settings = null) : IEx
         var losses = new Dictionary<string, double>();
         foreach (var init in Initialisations)
         {
-            torch.manual_seed(context.Seed);
+            Reproducible.Reseed(context.Seed);
             using var model = new LeNet5();
             if (init == "zero")
             {

@@ -29,6 +29,8 @@ public sealed class LinregMinNorm(LinregMinNorm.Settings? settings = null) : IEx
     /// </summary>
     public sealed record Settings(int Samples, int Features, int Steps, int BatchSize, double AdaptiveLearningRate, double RmsPropDecay)
     {
+        public static Settings Tiny { get; } = new(6, 20, 2000, 2, 0.01, 0.997);
+
         public static Settings Default { get; } = new(10, 40, 3000, 2, 0.01, 0.997);
 
         public static Settings Full { get; } = new(50, 200, 10000, 5, 0.01, 0.999);
@@ -73,7 +75,7 @@ public sealed class LinregMinNorm(LinregMinNorm.Settings? settings = null) : IEx
 
     public const string TwoDimensional = "2-D";
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? (context.Full ? Settings.Full : Settings.Default));
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Full));
 
     private static void Run(ExperimentContext context, Settings settings)
     {

@@ -26,6 +26,8 @@ public sealed class Lms(Lms.Settings? settings = null) : IExperiment
     /// <summary>The sizes of a run; <paramref name="Rates"/> is the sweep.</summary>
     public sealed record Settings(int Samples, int Epochs, double LearningRate, double NoiseStd, IReadOnlyList<double> Rates)
     {
+        public static Settings Tiny { get; } = new(100, 20, 0.01, 0.01, [0.01, 0.3, 0.5, 1.0]);
+
         public static Settings Default { get; } = new(200, 20, 0.01, 0.01, [0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 0.5, 1.0]);
 
         public void Validate()
@@ -55,7 +57,7 @@ public sealed class Lms(Lms.Settings? settings = null) : IExperiment
         public bool Diverged => !double.IsFinite(Mse[^1]) || Mse[^1] > Mse[0];
     }
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? Settings.Default);
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Default));
 
     private static void Run(ExperimentContext context, Settings settings)
     {

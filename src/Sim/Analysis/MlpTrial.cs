@@ -16,7 +16,7 @@ internal static class MlpTrial
 
     public static double ValidationAccuracy(ImageDataset train, ImageDataset validation, double learningRate, int hiddenUnits, int epochs, int batchSize, long seed)
     {
-        torch.manual_seed(seed);
+        Reproducible.Reseed(seed);
         var inputs = train.Channels * train.Height * train.Width;
         using var model = new Sequential(new Flatten(), new Linear(inputs, hiddenUnits), new ReLU(), new Linear(hiddenUnits, train.Classes.Count));
         using var optimizer = torch.optim.SGD(model.parameters(), learningRate, Momentum);

@@ -8,7 +8,7 @@ namespace PsTraining.Sim.Analysis;
 /// <c>optimal-lr</c>: for L(w) = (1/n)‖Xw − t‖² from w0 = 0, the learning rate that minimises the loss after one GD step,
 /// η* = (n/2)·(aᵀXXᵀa)/‖XXᵀa‖² with a = Xw0 − t, against a numeric line search; the hypergradient dL_t/dη after t
 /// unrolled GD steps by autograd (η a tensor that requires grad), by forward mode, and by finite differences; and
-/// the memory each way takes, measured as the growth of the process's resident memory for several t.
+/// the memory each way takes, as the peak of the CPU tensor memory that libtorch's allocator counts, for several t.
 /// </summary>
 public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
 {
@@ -22,11 +22,13 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
 
     /// <summary>
     /// The sizes of a run: a small problem for η* and the hypergradients (at <paramref name="RateFactors"/>·η*), and a
-    /// wide one (d = <paramref name="MemoryFeatures"/>, so that each d-vector is large against the process's noise) for the memory.
+    /// wide one (d = <paramref name="MemoryFeatures"/>) for the memory.
     /// </summary>
     public sealed record Settings(int Samples, int Features, IReadOnlyList<int> UnrolledSteps, IReadOnlyList<double> RateFactors,
         int MemorySamples, int MemoryFeatures, IReadOnlyList<int> MemorySteps)
     {
+        public static Settings Tiny { get; } = new(12, 4, [1, 3, 8], [0.25, 0.5, 1.0], 4, 100_000, [2, 8, 16, 32]);
+
         public static Settings Default { get; } = new(20, 5, [1, 2, 5, 10, 20], [0.1, 0.25, 0.5, 0.75, 1.0], // at 1.25·η*, 20 GD steps already diverge on this data
             8, 100_000, [1, 2, 4, 8, 16, 24, 32]);
 
@@ -35,10 +37,7 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             ArgumentOutOfRangeException.ThrowIfLessThan(Samples, 1, nameof(Samples));
             ArgumentOutOfRangeException.ThrowIfLessThan(Features, 1, nameof(Features));
             ArgumentOutOfRangeException.ThrowIfLessThan(MemorySamples, 1, nameof(MemorySamples));
-            if (MemoryFeatures < 8192)
-            {
-                throw new ArgumentOutOfRangeException(nameof(MemoryFeatures), MemoryFeatures, "MemoryFeatures must be at least 8192 (a d-vector of 64 KiB or more, served by mmap)");
-            }
+            ArgumentOutOfRangeException.ThrowIfLessThan(MemoryFeatures, 1, nameof(MemoryFeatures));
 
             if (UnrolledSteps.Count == 0 || UnrolledSteps.Any(t => t < 1) || MemorySteps.Distinct().Count() < 2 || MemorySteps.Any(t => t < 1))
             {
@@ -55,10 +54,10 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
     /// <summary>dL_t/dη at one (t, η) three ways.</summary>
     public sealed record Hypergradient(int Steps, double Rate, double Loss, double Autograd, double ForwardMode, double FiniteDifference);
 
-    /// <summary>The peak growth of the RSS during one way of computing, for t steps.</summary>
+    /// <summary>The peak of libtorch's CPU tensor memory in use during one way of computing, for t steps.</summary>
     public sealed record MemoryPoint(string Mode, int Steps, long Bytes);
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? Settings.Default);
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Default));
 
     private static void Run(ExperimentContext context, Settings settings)
     {
@@ -84,7 +83,7 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
         context.WriteCsv("one-step-loss", ["rate", "loss_after_one_step"], curve.Select(p => (IReadOnlyList<object?>)[p.Rate, p.Loss]));
         context.WriteCsv("hypergradient", ["steps", "rate", "loss", "autograd", "forward_mode", "finite_difference"],
             hypergradients.Select(h => (IReadOnlyList<object?>)[h.Steps, h.Rate, h.Loss, h.Autograd, h.ForwardMode, h.FiniteDifference]));
-        context.WriteCsv("memory", ["mode", "steps", "rss_growth_bytes"], memory.Select(m => (IReadOnlyList<object?>)[m.Mode, m.Steps, m.Bytes]));
+        context.WriteCsv("memory", ["mode", "steps", "tensor_bytes"], memory.Select(m => (IReadOnlyList<object?>)[m.Mode, m.Steps, m.Bytes]));
         var fits = memory.GroupBy(m => m.Mode).ToDictionary(g => g.Key,
             g => LineFit.Through([.. g.Select(m => (double)m.Steps)], [.. g.Select(m => (double)m.Bytes)]));
         var vectorBytes = 8.0 * settings.MemoryFeatures;
@@ -226,29 +225,24 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
         return new Hypergradient(steps, eta, loss, autograd, ForwardModeHypergradient(problem, eta, steps), finiteDifference);
     }
 
-    /// <summary>Each memory point is the least of this many runs: a one-off allocation elsewhere in the process (the JIT, the GC) only adds.</summary>
-    public const int MemoryRepeats = 3;
-
-    /// <summary>The RSS growth of each way of computing, for each t, on a wide problem; a first round warms libtorch up and is dropped.</summary>
+    /// <summary>
+    /// The peak tensor memory of each way of computing, for each t, on a wide problem; a first round at the smallest t is
+    /// dropped, so that nothing libtorch allocates once per process is counted.
+    /// </summary>
     private static List<MemoryPoint> MeasureMemory(Settings settings, long seed)
     {
         using var problem = LeastSquaresProblem.Gaussian(settings.MemorySamples, settings.MemoryFeatures, seed);
-        using var returned = ResidentMemory.FreedMemoryReturned();
         var eta = 0.5 * ClosedFormRate(problem);
         var points = new List<MemoryPoint>();
         foreach (var steps in settings.MemorySteps.Prepend(settings.MemorySteps[0]).Select((t, i) => (t, warmUp: i == 0)))
         {
             foreach (var mode in new[] { Backprop, ForwardPass, ForwardMode })
             {
-                var growth = Enumerable.Range(0, MemoryRepeats).Min(_ =>
-                {
-                    var peak = new ResidentMemory.Peak();
-                    Measure(problem, mode, eta, steps.t, peak.Sample);
-                    return peak.Growth;
-                });
+                using var peak = new TensorMemoryPeak();
+                Measure(problem, mode, eta, steps.t, peak.Sample);
                 if (!steps.warmUp)
                 {
-                    points.Add(new MemoryPoint(mode, steps.t, growth));
+                    points.Add(new MemoryPoint(mode, steps.t, peak.Bytes));
                 }
             }
         }
@@ -291,9 +285,9 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             VegaLite.Layer("line", hypergradients.Select(h => new { steps = $"t = {h.Steps}", rate = h.Rate, value = h.Autograd }), rate, hyper, unrolled),
             VegaLite.Layer("point", hypergradients.Select(h => new { steps = $"t = {h.Steps}", rate = h.Rate, value = h.FiniteDifference }), rate, hyper, unrolled)));
 
-        context.AddFigure("memory", VegaLite.WithWholeLegendLabels(VegaLite.Line("Peak growth of resident memory against unrolled steps",
+        context.AddFigure("memory", VegaLite.WithWholeLegendLabels(VegaLite.Line("Peak tensor memory against unrolled steps",
             memory.Select(m => new { mode = m.Mode, steps = m.Steps, mib = m.Bytes / 1048576.0 }),
-            new("steps", "unrolled steps t"), new("mib", "RSS growth (MiB)"), new("mode", "computation", "nominal"), points: true)));
+            new("steps", "unrolled steps t"), new("mib", "tensor memory (MiB)"), new("mode", "computation", "nominal"), points: true)));
     }
 
     private static void Summarise(ExperimentContext context, Settings settings, LeastSquaresProblem problem, double closedForm, double lineSearch,
@@ -314,7 +308,7 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             $"Hypergradients dL_t/dη for t ∈ {{{string.Join(", ", settings.UnrolledSteps)}}} at η = {{{string.Join(", ", settings.RateFactors)}}}·η*: autograd against central finite differences (step 1e-5·η), largest difference {worst:0.0e+00} and autograd against forward mode {worstForward:0.0e+00}, both relative to the largest |dL_t/dη| of the same t. At t = 1, η = {atOptimum.Rate / closedForm:G3}·η*: dL_1/dη = {atOptimum.Autograd:0.0e+00}."));
         context.WriteSummary();
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
-            $"Memory at n = {settings.MemorySamples}, d = {settings.MemoryFeatures} (one d-vector = {8.0 * settings.MemoryFeatures / 1048576:F3} MiB): the peak growth of VmRSS during each computation (the least of {MemoryRepeats} runs), with glibc returning freed blocks of 64 KiB or more at once, fitted by a line in t."));
+            $"Memory at n = {settings.MemorySamples}, d = {settings.MemoryFeatures} (one d-vector = {8.0 * settings.MemoryFeatures / 1048576:F3} MiB): the peak of the CPU tensor memory in use during each computation, as libtorch's allocator counts it (the resident memory of the process would also count what malloc kept from earlier work), fitted by a line in t."));
         context.WriteSummary();
         context.WriteSummary("| computation | slope (KiB per step) | d-vectors per step | R² | growth at the largest t (MiB) |");
         context.WriteSummary("| --- | ---: | ---: | ---: | ---: |");

@@ -34,6 +34,8 @@ public sealed class WeightDecay(WeightDecay.Settings? settings = null) : IExperi
     /// <summary>The sizes of a run: η for SGD, <paramref name="AdamLearningRate"/> for Adam and AdamW, λ̃ = <paramref name="Penalty"/>.</summary>
     public sealed record Settings(int Samples, int Features, int Steps, double LearningRate, double AdamLearningRate, double Penalty)
     {
+        public static Settings Tiny { get; } = new(30, 6, 100, 0.05, 0.05, 0.05);
+
         public static Settings Default { get; } = new(50, 10, 200, 0.05, 0.05, 0.05);
 
         public void Validate()
@@ -53,7 +55,7 @@ public sealed class WeightDecay(WeightDecay.Settings? settings = null) : IExperi
         }
     }
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? Settings.Default);
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Default));
 
     private static void Run(ExperimentContext context, Settings settings)
     {

@@ -3,12 +3,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
+using PsTraining.Torch;
 
 namespace PsTraining.Sim.Experiments;
 
 /// <summary>
-/// <c>experiment list</c> and <c>experiment run NAME|all [--out DIR] [--seed N] [--full]</c>: each run writes
-/// OUT/NAME/ (CSV data, figures as Vega-Lite specs and SVG, summary.md), and OUT/index.html links them all.
+/// <c>experiment list</c> and <c>experiment run NAME|all [--out DIR] [--seed N] [--scale tiny|default|full] [--threads N]</c>:
+/// each run writes OUT/NAME/ (CSV data, figures as Vega-Lite specs and SVG, summary.md, run.json), and OUT/index.html
+/// links them all.
 /// </summary>
 internal static class ExperimentCommand
 {
@@ -28,16 +31,35 @@ internal static class ExperimentCommand
         var name = new Argument<string>("name") { Description = "an experiment from `experiment list`, or all" };
         var output = new Option<string>("--out") { Description = "results directory; each experiment writes OUT/NAME/", DefaultValueFactory = _ => "results" };
         var seed = new Option<long>("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 1 };
-        var full = new Option<bool>("--full") { Description = "the original, full-size configuration (hours on a CPU; meant for a GPU machine)" };
-        var run = new Command("run", "Run an experiment (or all) and write its data, figures and summary.") { name, output, seed, full };
+        var scale = new Option<ExperimentScale>("--scale")
+        {
+            Description = "tiny (seconds, as the tests run), default (CPU-sized minutes) or full (the original sizes, hours on a CPU)",
+            DefaultValueFactory = _ => ExperimentScale.Default,
+        };
+        var full = new Option<bool>("--full") { Description = "the same as --scale full" };
+        var threads = new Option<int>("--threads")
+        {
+            Description = $"libtorch's intra-op thread count (default {ExperimentContext.DefaultThreads}: the same bits on every machine; "
+                + "another count gives other bits, and each result records its count)",
+            DefaultValueFactory = _ => ExperimentContext.DefaultThreads,
+        };
+        threads.Validators.Add(r =>
+        {
+            if (r.GetValueOrDefault<int>() < 1)
+            {
+                r.AddError($"--threads must be at least 1, not {r.GetValueOrDefault<int>()}");
+            }
+        });
+        var run = new Command("run", "Run an experiment (or all) and write its data, figures and summary.") { name, output, seed, scale, full, threads };
         run.SetAction(parse =>
         {
             try
             {
                 var chosen = parse.GetValue(name) == "all" ? ExperimentRegistry.All : [ExperimentRegistry.Find(parse.GetValue(name)!)];
+                var size = parse.GetValue(full) ? ExperimentScale.Full : parse.GetValue(scale);
                 foreach (var experiment in chosen)
                 {
-                    Run(experiment, parse.GetValue(output)!, parse.GetValue(seed), parse.GetValue(full));
+                    Run(experiment, parse.GetValue(output)!, parse.GetValue(seed), size, parse.GetValue(threads));
                 }
 
                 return 0;
@@ -52,8 +74,14 @@ internal static class ExperimentCommand
         return new Command("experiment", "The experiment suite: reproducible runs that write data, figures and a summary.") { list, run };
     }
 
-    /// <summary>Runs one experiment into OUT/NAME, renders its figures, writes summary.md and refreshes OUT/index.html.</summary>
-    public static string Run(IExperiment experiment, string output, long seed, bool full)
+    /// <summary>
+    /// Runs one experiment into OUT/NAME, renders its figures, writes summary.md and run.json and refreshes OUT/index.html.
+    /// The run holds libtorch's generator and thread count for its whole length (<see cref="Reproducible"/>), so the same
+    /// seed and thread count write the same files byte for byte, except what the machine measured: NAME/measured/ (the
+    /// experiment's own timings and memory readings) and run.json (the run's start and duration).
+    /// </summary>
+    public static string Run(IExperiment experiment, string output, long seed, ExperimentScale scale = ExperimentScale.Default,
+        int threads = ExperimentContext.DefaultThreads)
     {
         var directory = Path.Combine(output, experiment.Name);
         if (Directory.Exists(directory))
@@ -62,17 +90,39 @@ internal static class ExperimentCommand
         }
 
         Directory.CreateDirectory(directory);
+        var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        Console.Error.WriteLine($"experiment {experiment.Name}: seed {seed}{(full ? ", full size" : "")}, writing {directory}");
-        var context = new ExperimentContext(directory, seed, full, Console.Error);
-        experiment.Run(context);
-        FigureRenderer.Render(context.Figures);
-        File.WriteAllText(Path.Combine(directory, "summary.md"),
-            $"# {experiment.Name}\n\n{experiment.Description}\n\nSeed {seed}{(full ? ", full size" : "")}; {clock.Elapsed.TotalSeconds:F0} s.\n\n{context.Summary}");
+        var produced = string.Create(CultureInfo.InvariantCulture, $"seed {seed}, {scale.ToString().ToLowerInvariant()} scale, {threads} libtorch thread{(threads == 1 ? "" : "s")}");
+        Console.Error.WriteLine($"experiment {experiment.Name}: {produced}, writing {directory}");
+        using (Reproducible.Enter(seed, threads))
+        {
+            var context = new ExperimentContext(directory, seed, scale, threads, Console.Error);
+            experiment.Run(context);
+            FigureRenderer.Render([.. context.Figures, .. context.MeasuredIfAny?.Figures ?? []]);
+            File.WriteAllText(Path.Combine(directory, "summary.md"),
+                $"# {experiment.Name}\n\n{experiment.Description}\n\nProduced with {produced} (libtorch {torch.__version__}).\n\n{context.Summary}");
+            if (context.MeasuredIfAny is { Summary.Length: > 0 } measured)
+            {
+                File.WriteAllText(Path.Combine(measured.Directory, "summary.md"), $"# {experiment.Name}: measured on this machine\n\n{measured.Summary}");
+            }
+        }
+
+        var record = new JsonObject
+        {
+            ["experiment"] = experiment.Name, ["seed"] = seed, ["scale"] = scale.ToString().ToLowerInvariant(), ["threads"] = threads,
+            ["libtorch"] = torch.__version__, ["started"] = started.ToString("O", CultureInfo.InvariantCulture), ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
+        };
+        File.WriteAllText(Path.Combine(directory, RunRecordFile), record.ToJsonString(new() { WriteIndented = true }));
         WriteIndex(output);
         Console.Error.WriteLine($"experiment {experiment.Name}: done in {clock.Elapsed.TotalSeconds:F0} s; see {Path.Combine(directory, "summary.md")}");
         return directory;
     }
+
+    /// <summary>
+    /// NAME/run.json: what produced the result (experiment, seed, scale, threads, libtorch) and what the machine measured
+    /// (start, seconds); the one file of a result that differs between two runs of the same seed.
+    /// </summary>
+    public const string RunRecordFile = "run.json";
 
     /// <summary>
     /// OUT/index.html: every experiment found in OUT, with its summary (the Markdown text itself, which reads well as
@@ -88,25 +138,37 @@ internal static class ExperimentCommand
         foreach (var dir in Directory.GetDirectories(output).Order(StringComparer.Ordinal).Where(d => File.Exists(Path.Combine(d, "summary.md"))))
         {
             var name = Path.GetFileName(dir);
-            string Link(string file) => $"<a href=\"{Href(name, file)}\">{WebUtility.HtmlEncode(file)}</a>";
-            html.Append(CultureInfo.InvariantCulture, $"<h2 id=\"{WebUtility.HtmlEncode(name)}\">{WebUtility.HtmlEncode(name)}</h2>\n<p>{Link("summary.md")}");
-            foreach (var data in Directory.GetFiles(dir, "*.csv").Order(StringComparer.Ordinal))
+            html.Append(CultureInfo.InvariantCulture, $"<h2 id=\"{WebUtility.HtmlEncode(name)}\">{WebUtility.HtmlEncode(name)}</h2>\n");
+            AppendPart(html, dir, [name]);
+            if (Directory.Exists(Path.Combine(dir, ExperimentContext.MeasuredFolder)))
             {
-                html.Append(CultureInfo.InvariantCulture, $" · {Link(Path.GetFileName(data))}");
-            }
-
-            html.Append("</p>\n");
-            var summary = File.ReadAllLines(Path.Combine(dir, "summary.md")).SkipWhile(l => l.StartsWith("# ", StringComparison.Ordinal)); // the heading is the h2
-            html.Append(CultureInfo.InvariantCulture, $"<pre>{WebUtility.HtmlEncode(string.Join('\n', summary).Trim())}</pre>\n");
-            foreach (var svg in Directory.GetFiles(dir, "*.svg").Order(StringComparer.Ordinal))
-            {
-                var file = Path.GetFileName(svg);
-                html.Append(CultureInfo.InvariantCulture, $"<img src=\"{Href(name, file)}\" alt=\"{WebUtility.HtmlEncode(file)}\">\n");
+                html.Append("<h3>Measured on this machine</h3>\n");
+                AppendPart(html, Path.Combine(dir, ExperimentContext.MeasuredFolder), [name, ExperimentContext.MeasuredFolder]);
             }
         }
 
         File.WriteAllText(Path.Combine(output, "index.html"), html.Append("</body></html>\n").ToString());
     }
 
-    private static string Href(string directory, string file) => WebUtility.HtmlEncode($"{Uri.EscapeDataString(directory)}/{Uri.EscapeDataString(file)}");
+    /// <summary>One folder of a result: links to its summary and CSV files, the summary's text, and its figures.</summary>
+    private static void AppendPart(StringBuilder html, string dir, string[] path)
+    {
+        string Link(string file) => $"<a href=\"{Href([.. path, file])}\">{WebUtility.HtmlEncode(file)}</a>";
+        var hasSummary = File.Exists(Path.Combine(dir, "summary.md"));
+        var files = (hasSummary ? ["summary.md"] : Array.Empty<string>()).Concat(Directory.GetFiles(dir, "*.csv").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal));
+        html.Append("<p>").AppendJoin(" · ", files.Select(Link)).Append("</p>\n");
+        if (hasSummary)
+        {
+            var summary = File.ReadAllLines(Path.Combine(dir, "summary.md")).SkipWhile(l => l.StartsWith("# ", StringComparison.Ordinal)); // the heading is the h2
+            html.Append(CultureInfo.InvariantCulture, $"<pre>{WebUtility.HtmlEncode(string.Join('\n', summary).Trim())}</pre>\n");
+        }
+
+        foreach (var svg in Directory.GetFiles(dir, "*.svg").Order(StringComparer.Ordinal))
+        {
+            var file = Path.GetFileName(svg);
+            html.Append(CultureInfo.InvariantCulture, $"<img src=\"{Href([.. path, file])}\" alt=\"{WebUtility.HtmlEncode(file)}\">\n");
+        }
+    }
+
+    private static string Href(string[] path) => WebUtility.HtmlEncode(string.Join('/', path.Select(Uri.EscapeDataString)));
 }

@@ -33,6 +33,9 @@ public sealed class PolicyComparison(PolicyComparison.Settings? settings = null)
     /// <summary>The sizes of a run: CPU-sized by default, the original scale with --full.</summary>
     public sealed record Settings(int TrainSamples, int TestSamples, decimal Until, decimal EvalInterval, int BatchSize, float LearningRate, double TargetAccuracy)
     {
+        /// <summary>Seconds: 16 virtual seconds on 2,000 images.</summary>
+        public static Settings Tiny { get; } = new(TrainSamples: 2000, TestSamples: 200, Until: 16m, EvalInterval: 4m, BatchSize: 16, LearningRate: 0.05f, TargetAccuracy: 0.3);
+
         public static Settings Default { get; } = new(12_000, 1_000, 300m, 10m, 32, 0.05f, 0.70);
 
         public static Settings Full { get; } = new(60_000, 10_000, 1_000m, 10m, 64, 0.05f, 0.85);
@@ -41,7 +44,7 @@ public sealed class PolicyComparison(PolicyComparison.Settings? settings = null)
     /// <summary>Step times: seven learners at 1, the eighth at 4.</summary>
     public static IReadOnlyList<decimal> StepTimes { get; } = [1m, 1m, 1m, 1m, 1m, 1m, 1m, 4m];
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? (context.Full ? Settings.Full : Settings.Default));
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Full));
 
     private static void Run(ExperimentContext context, Settings settings)
     {

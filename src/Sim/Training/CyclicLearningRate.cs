@@ -27,6 +27,9 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
     /// </summary>
     public sealed record Settings(LrRangeTest.Settings RangeTest, FashionMnistSplit Data, int Epochs, int BatchSize, int HalfCycleEpochs, double FinalAmplitude, double Momentum)
     {
+        /// <summary>Seconds: the tiny range test's LeNet-5, two epochs of 2,048 images.</summary>
+        public static Settings Tiny { get; } = new(LrRangeTest.Settings.Tiny, new(2048, 256, 256), 2, 32, 1, 0.1, 0.9);
+
         public static Settings Default { get; } = new(LrRangeTest.Settings.Default, new(1280, 500, 1000), 4, 64, 1, 0.1, 0.9);
 
         public static Settings Full { get; } = new(LrRangeTest.Settings.Full, new(50_000, 10_000, 10_000), 10, 64, 2, 0.1, 0.9);
@@ -37,7 +40,7 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
     /// <summary>One epoch: the training pass's mean batch loss and running accuracy, the held-out validation set's, and the rate at its end.</summary>
     public sealed record EpochRow(int Epoch, double TrainLoss, double TrainAccuracy, double ValidationLoss, double ValidationAccuracy, double LearningRate);
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? (context.Full ? Settings.Full : Settings.Default));
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Full));
 
     private static void Run(ExperimentContext context, Settings settings)
     {
@@ -51,7 +54,7 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
         context.Progress(string.Create(CultureInfo.InvariantCulture, $"  lr between {bounds.LrMin:0.###e+0} and {bounds.LrMax:0.###e+0}, step_size_up {stepSizeUp}, gamma {gamma:R}"));
 
         var device = ClassifierTraining.DefaultDevice;
-        torch.manual_seed(context.Seed);
+        Reproducible.Reseed(context.Seed);
         using var model = ModelRegistry.Create(settings.Model);
         model.to(device);
         using var optimizer = torch.optim.SGD(model.parameters(), bounds.LrMin, settings.Momentum);
@@ -113,7 +116,7 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
             $"{settings.Model}, {settings.Data.Train} training images, batch {settings.BatchSize}, {settings.Epochs} epochs, SGD momentum {settings.Momentum}; validation: the last {settings.Data.Validation} images of the training file (held out); test: {testCount} images of the test file."));
         context.WriteSummary();
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
-            $"Bounds lr_min = {bounds.LrMin:0.###e+0}, lr_max = {bounds.LrMax:0.###e+0}, from {boundsPath} ({(reused ? "an earlier lr-range-test run with this seed, scale and settings" : "a range test run now, as none with this seed, scale and settings was there")})."));
+            $"Bounds lr_min = {bounds.LrMin:0.###e+0}, lr_max = {bounds.LrMax:0.###e+0}, from {boundsPath} ({(reused ? "an earlier lr-range-test run with this seed, scale, thread count and settings" : "a range test run now, as none with this seed, scale, thread count and settings was there")})."));
         context.WriteSummary();
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
             $"CyclicLR mode exp_range: step_size_up = step_size_down = {stepSizeUp} iterations ({settings.HalfCycleEpochs} epoch(s)), gamma = {gamma:G6} (the amplitude shrinks to {settings.FinalAmplitude:G3} of its first height by the last step); momentum cycles between {settings.Momentum} at lr_min and 0.8 at lr_max (CyclicLR's cycle_momentum, as PyTorch's default)."));

@@ -26,6 +26,9 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
     /// <summary>The sizes of a run: CPU-sized by default (one epoch of 640 images per rate), the original 5 epochs of 60,000 with --full.</summary>
     public sealed record Settings(string Model, int TrainSamples, int Epochs, int BatchSize, int Rates, double LowestRate, double HighestRate, double Momentum)
     {
+        /// <summary>Seconds: LeNet-5 instead of SmallInception, 2,048 images, one epoch per rate.</summary>
+        public static Settings Tiny { get; } = new("lenet5", 2048, 1, 32, 10, 1e-9, 1e1, 0.9);
+
         public static Settings Default { get; } = new("small-inception", 640, 1, 64, 10, 1e-9, 1e1, 0.9);
 
         public static Settings Full { get; } = new("small-inception", 60_000, 5, 64, 10, 1e-9, 1e1, 0.9);
@@ -41,7 +44,7 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
         public double FinalLoss => Epochs[^1].MeanLoss;
     }
 
-    public void Run(ExperimentContext context) => Run(context, settings ?? (context.Full ? Settings.Full : Settings.Default));
+    public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Full));
 
     private static void Run(ExperimentContext context, Settings settings)
     {
@@ -53,7 +56,7 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
         var candidates = new List<Candidate>();
         foreach (var rate in settings.Candidates())
         {
-            torch.manual_seed(context.Seed);
+            Reproducible.Reseed(context.Seed);
             using var model = ModelRegistry.Create(settings.Model);
             model.to(device);
             using var optimizer = torch.optim.SGD(model.parameters(), rate, settings.Momentum);
@@ -74,7 +77,7 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
     /// <summary>The loss at rate 0: the fresh model (same seed) over the first epoch's batches in training mode, without updates.</summary>
     private static double UntrainedLoss(Settings settings, ImageDataset train, long seed, Device device)
     {
-        torch.manual_seed(seed);
+        Reproducible.Reseed(seed);
         using var model = ModelRegistry.Create(settings.Model);
         model.to(device);
         model.train();

@@ -59,7 +59,6 @@ internal static class TrainCommand
         {
             device = options.Device is null ? (torch.cuda.is_available() ? Device.CUDA : Device.CPU) : Device.Parse(options.Device);
             device.EnsureAvailable();
-            torch.set_num_threads(options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
             (train, test) = (FashionMnist.Load("train"), FashionMnist.Load("test"));
         }
         catch (Exception e) when (e is ArgumentException or TorchException or FileNotFoundException or InvalidDataException)
@@ -74,6 +73,7 @@ internal static class TrainCommand
             (train, test) = (train.Padded(2), test.Padded(2));
         }
 
+        using var reproducible = Reproducible.Enter(options.Seed, options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
         using var trainer = new Trainer(options, train, test, device);
         Console.WriteLine($"training {options.Model} on Fashion-MNIST: {trainer.TrainSamples} samples, batch {options.BatchSize}, " +
                           $"SGD lr {options.LearningRate} momentum {options.Momentum}, {device}, {torch.get_num_threads()} thread(s), libtorch {torch.__version__}");

@@ -24,7 +24,7 @@ public sealed class Trainer : IDisposable
         _train = options.Limit > 0 ? train.Take(options.Limit) : train;
         _test = test;
         Device = device;
-        torch.manual_seed(options.Seed);
+        Reproducible.Reseed(options.Seed);
         _model = ModelRegistry.Create(options.Model);
         _model.to(device);
         _optimizer = torch.optim.SGD(_model.parameters(), options.LearningRate, options.Momentum);

@@ -52,7 +52,7 @@ public sealed class CpuMemoryLimitTests
     [Fact]
     public void A_training_step_that_runs_out_leaves_the_model_usable_and_other_errors_stay_plain()
     {
-        torch.manual_seed(1);
+        using var seeded = Reproducible.Enter(1);
         using var model = new LeNet5();
         using var x = torch.randn([256, 1, 32, 32]);
         using var y = torch.randint(10, [256]);

@@ -33,7 +33,7 @@ public sealed class ConvFiltersTests : IDisposable
     [Fact]
     public void Reproduces_the_exercises_results_and_libtorchs_in_every_cell()
     {
-        var dir = ExperimentCommand.Run(new ConvFilters(), _out, seed: 1, full: false);
+        var dir = ExperimentCommand.Run(new ConvFilters(), _out, seed: 1);
         var cells = ReadCsv(dir, "conv-filters");
         double[] Output(string label) => [.. cells.Where(r => r["case"] == label).Select(r => r.Number("direct"))];
 

@@ -7,18 +7,14 @@ namespace PsTraining.Sim.Tests.Analysis;
 /// <summary>hyperparameter-search: its budget arithmetic against the closed forms computed here, and a tiny real search.</summary>
 public sealed class HyperparameterSearchTests : IDisposable
 {
-    private static readonly HyperparameterSearch.Settings Tiny = new(TrainSamples: 600, ValidationSamples: 300, Epochs: 1, BatchSize: 32, GridSide: 2)
-    {
-        LearningRates = (0.01, 0.1),
-        HiddenUnits = (16, 64),
-    };
+    private static readonly HyperparameterSearch.Settings Tiny = HyperparameterSearch.Settings.Tiny;
 
     private readonly string _out = Directory.CreateTempSubdirectory("pstraining-hyperparameter-search-").FullName;
 
     [Fact]
     public void Budget_matches_the_closed_forms_and_both_searches_spend_it()
     {
-        var dir = ExperimentCommand.Run(new HyperparameterSearch(Tiny), _out, seed: 4, full: false);
+        var dir = ExperimentCommand.Run(new HyperparameterSearch(Tiny), _out, seed: 4);
 
         var grid = ResultFiles.ReadCsv(Path.Combine(dir, "grid-cost.csv")).Single();
         Assert.Equal((10 * 6 * 5, 10 * 6 * 5 * 10, 10 * 6 * 5 * 10 * 2.0), (grid.Number("configurations"), grid.Number("epochs"), grid.Number("minutes")));
@@ -69,7 +65,7 @@ public sealed class HyperparameterSearchTests : IDisposable
     [Fact]
     public void Rejects_a_one_value_grid()
     {
-        var error = Assert.Throws<ArgumentException>(() => ExperimentCommand.Run(new HyperparameterSearch(Tiny with { GridSide = 1 }), _out, seed: 1, full: false));
+        var error = Assert.Throws<ArgumentException>(() => ExperimentCommand.Run(new HyperparameterSearch(Tiny with { GridSide = 1 }), _out, seed: 1));
         Assert.Contains("the grid side ≥ 2", error.Message);
     }
 

@@ -21,8 +21,8 @@ public sealed class InitGradientsTests : IDisposable
     [Fact]
     public void Gradients_match_pytorch_and_zero_init_leaves_only_the_last_bias()
     {
-        const int Batch = 32;
-        var dir = ExperimentCommand.Run(new InitGradients(new InitGradients.Settings(Batch, 20)), _out, seed: 3, full: false);
+        var batch = InitGradients.Settings.Tiny.BatchSize;
+        var dir = ExperimentCommand.Run(new InitGradients(InitGradients.Settings.Tiny), _out, seed: 3);
         var stats = ReadCsv(dir, "gradient-stats");
         using var reference = JsonDocument.Parse(PythonReference.Run("analysis.py", "lenet-gradients", dir));
 
@@ -47,7 +47,7 @@ public sealed class InitGradientsTests : IDisposable
         var zero = stats.Where(r => r["init"] == "zero").ToList();
         Assert.All(zero.Where(r => r["parameter"] != "fc3.bias"), r => Assert.Equal(r.Long("count"), r.Long("zeros")));
         var labels = StateDictFile.Load(Path.Combine(dir, "batch.pstsd"))["labels"].data<long>();
-        var expectedBias = Enumerable.Range(0, 10).Select(c => 0.1 - ((double)labels.Count(l => l == c) / Batch)).ToList();
+        var expectedBias = Enumerable.Range(0, 10).Select(c => 0.1 - ((double)labels.Count(l => l == c) / batch)).ToList();
         var nonZero = ReadCsv(dir, "zero-init-nonzero-gradients");
         Assert.All(nonZero, r => Assert.Equal("fc3.bias", r["parameter"]));
         Assert.All(nonZero, r => Assert.Equal(expectedBias[(int)r.Long("index")], r.Number("gradient"), 1e-6));

@@ -9,14 +9,14 @@ namespace PsTraining.Sim.Tests.Analysis;
 /// <summary>linreg-minnorm against numpy's least squares, PyTorch's optimisers on the same data, and the 2-D closed forms.</summary>
 public sealed class LinregMinNormTests : IDisposable
 {
-    private static readonly LinregMinNorm.Settings Small = new(Samples: 6, Features: 20, Steps: 2000, BatchSize: 2, AdaptiveLearningRate: 0.01, RmsPropDecay: 0.997);
+    private static readonly LinregMinNorm.Settings Small = LinregMinNorm.Settings.Tiny;
 
     private readonly string _out = Directory.CreateTempSubdirectory("pstraining-minnorm-").FullName;
 
     [Fact]
     public void Gd_and_sgd_reach_the_minimum_norm_solution_and_rmsprop_and_adam_end_where_pytorch_does()
     {
-        var dir = ExperimentCommand.Run(new LinregMinNorm(Small), _out, seed: 3, full: false);
+        var dir = ExperimentCommand.Run(new LinregMinNorm(Small), _out, seed: 3);
         var wide = $"d={Small.Features} n={Small.Samples}";
         var weights = ReadCsv(Path.Combine(dir, "weights.csv"));
         double[] End(string @case, string optimizer) =>
@@ -61,7 +61,7 @@ public sealed class LinregMinNormTests : IDisposable
     public void Rejects_a_problem_that_is_not_overparameterised()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ExperimentCommand.Run(new LinregMinNorm(Small with { Features = Small.Samples }), _out, seed: 1, full: false));
+            ExperimentCommand.Run(new LinregMinNorm(Small with { Features = Small.Samples }), _out, seed: 1));
         Assert.Contains("Features must exceed Samples", error.Message);
     }
 

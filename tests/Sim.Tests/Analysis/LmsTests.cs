@@ -8,14 +8,14 @@ namespace PsTraining.Sim.Tests.Analysis;
 /// <summary>lms against numpy's least squares and the LMS rule w ← w + r·(y − wᵀx)·x written out here in plain arithmetic.</summary>
 public sealed class LmsTests : IDisposable
 {
-    private static readonly Lms.Settings Small = new(Samples: 100, Epochs: 20, LearningRate: 0.01, NoiseStd: 0.01, Rates: [0.01, 0.3, 0.5, 1.0]);
+    private static readonly Lms.Settings Small = Lms.Settings.Tiny;
 
     private readonly string _out = Directory.CreateTempSubdirectory("pstraining-lms-").FullName;
 
     [Fact]
     public void Closed_form_lms_and_the_rate_sweep_match_the_references()
     {
-        var dir = ExperimentCommand.Run(new Lms(Small), _out, seed: 5, full: false);
+        var dir = ExperimentCommand.Run(new Lms(Small), _out, seed: 5);
         var (x, t) = ReadData(Path.Combine(dir, "data.csv"));
         Assert.All(x, row => Assert.Equal(1.0, row[0])); // the bias input
 
@@ -61,7 +61,7 @@ public sealed class LmsTests : IDisposable
     public void Rejects_a_non_positive_rate()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ExperimentCommand.Run(new Lms(Small with { Rates = [0.01, -1] }), _out, seed: 1, full: false));
+            ExperimentCommand.Run(new Lms(Small with { Rates = [0.01, -1] }), _out, seed: 1));
         Assert.Contains("Rates", error.Message);
     }
 

@@ -23,7 +23,7 @@ public sealed class LogicUnitsTests : IDisposable
     [Fact]
     public void Trained_weights_compute_every_truth_table_and_the_perceptron_fails_only_on_xor()
     {
-        var dir = ExperimentCommand.Run(new LogicUnits(), _out, seed: 2, full: false);
+        var dir = ExperimentCommand.Run(new LogicUnits(), _out, seed: 2);
         var weights = ResultFiles.ReadCsv(Path.Combine(dir, "weights.csv"));
         var tables = ResultFiles.ReadCsv(Path.Combine(dir, "truth-tables.csv"));
         foreach (var (function, (arity, value)) in Truth)
@@ -68,7 +68,7 @@ public sealed class LogicUnitsTests : IDisposable
         for (var seed = 1; seed <= 20; seed++)
         {
             var dir = Directory.CreateDirectory(Path.Combine(_out, $"seed-{seed}")).FullName;
-            new LogicUnits().Run(new ExperimentContext(dir, seed, full: false, TextWriter.Null));
+            new LogicUnits().Run(new ExperimentContext(dir, seed, ExperimentScale.Default, ExperimentContext.DefaultThreads, TextWriter.Null));
             var xor = ResultFiles.ReadCsv(Path.Combine(dir, "truth-tables.csv")).Where(r => r["model"] == LogicUnits.MadalineModel && r["function"] == "XOR");
             Assert.All(xor, r => Assert.Equal("True", r["correct"]));
         }
@@ -78,7 +78,7 @@ public sealed class LogicUnitsTests : IDisposable
     public void Rejects_an_unstable_lms_rate()
     {
         var error = Assert.Throws<ArgumentException>(() => new LogicUnits(LogicUnits.Settings.Default with { MadalineAlpha = 2.5 })
-            .Run(new ExperimentContext(_out, 1, full: false, TextWriter.Null)));
+            .Run(new ExperimentContext(_out, 1, ExperimentScale.Default, ExperimentContext.DefaultThreads, TextWriter.Null)));
         Assert.Contains("Madaline α in (0, 2)", error.Message);
     }
 

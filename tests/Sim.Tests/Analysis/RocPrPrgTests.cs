@@ -17,7 +17,7 @@ public sealed class RocPrPrgTests : IDisposable
     [Fact]
     public void Areas_match_scikit_learn_and_a_python_calc_auprg_on_the_same_scores()
     {
-        var dir = ExperimentCommand.Run(new RocPrPrg(), _out, seed: 5, full: false);
+        var dir = ExperimentCommand.Run(new RocPrPrg(), _out, seed: 5);
         using var reference = JsonDocument.Parse(PythonReference.Run("roc_pr_prg.py", dir, BreastCancer.DefaultPath));
         var root = reference.RootElement;
 
@@ -77,7 +77,7 @@ public sealed class RocPrPrgTests : IDisposable
         }
 
         Assert.True(crossings > 0, "no curve crosses precision gain 0: the case is not exercised");
-        new ExperimentContext(_out, 1, full: false, TextWriter.Null).WriteCsv("scores", ["classifier", "sample", "malignant", "score"], rows);
+        new ExperimentContext(_out, 1, ExperimentScale.Default, ExperimentContext.DefaultThreads, TextWriter.Null).WriteCsv("scores", ["classifier", "sample", "malignant", "score"], rows);
         using var reference = JsonDocument.Parse(PythonReference.Run("roc_pr_prg.py", _out, BreastCancer.DefaultPath));
         foreach (var (name, (auRoc, auPr, auPrg)) in areas)
         {

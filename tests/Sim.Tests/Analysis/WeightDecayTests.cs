@@ -9,14 +9,14 @@ namespace PsTraining.Sim.Tests.Analysis;
 /// <summary>weight-decay against decoupled decay written out here in plain arithmetic, and PyTorch's Adam and AdamW.</summary>
 public sealed class WeightDecayTests : IDisposable
 {
-    private static readonly WeightDecay.Settings Small = new(Samples: 30, Features: 6, Steps: 100, LearningRate: 0.05, AdamLearningRate: 0.05, Penalty: 0.05);
+    private static readonly WeightDecay.Settings Small = WeightDecay.Settings.Tiny;
 
     private readonly string _out = Directory.CreateTempSubdirectory("pstraining-weight-decay-").FullName;
 
     [Fact]
     public void Sgd_with_l2_equals_decoupled_decay_and_adam_with_l2_parts_from_adamw_as_in_pytorch()
     {
-        var dir = ExperimentCommand.Run(new WeightDecay(Small), _out, seed: 11, full: false);
+        var dir = ExperimentCommand.Run(new WeightDecay(Small), _out, seed: 11);
         var (x, t) = ReadData(Path.Combine(dir, "data.csv"));
         var ends = ReadCsv(Path.Combine(dir, "endpoints.csv")).GroupBy(r => r["variant"])
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Number("index")).Select(r => r.Number("value")).ToArray());
@@ -65,7 +65,7 @@ public sealed class WeightDecayTests : IDisposable
     public void Rejects_a_decay_factor_outside_zero_to_one()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ExperimentCommand.Run(new WeightDecay(Small with { Penalty = 20 }), _out, seed: 1, full: false));
+            ExperimentCommand.Run(new WeightDecay(Small with { Penalty = 20 }), _out, seed: 1));
         Assert.Contains("Penalty", error.Message);
     }
 

@@ -7,15 +7,14 @@ namespace PsTraining.Sim.Tests.Experiments;
 /// <summary>policy-comparison in a tiny configuration: its files, figures and the staleness facts each policy must show.</summary>
 public sealed class PolicyComparisonTests : IDisposable
 {
-    private static readonly PolicyComparison.Settings Tiny = new(TrainSamples: 2000, TestSamples: 200, Until: 16m, EvalInterval: 4m, BatchSize: 16,
-        LearningRate: 0.05f, TargetAccuracy: 0.3);
+    private static readonly PolicyComparison.Settings Tiny = PolicyComparison.Settings.Tiny;
 
     private readonly string _out = Directory.CreateTempSubdirectory("pstraining-experiment-").FullName;
 
     [Fact]
     public void Writes_data_figures_summary_and_index_with_each_policys_staleness()
     {
-        var dir = ExperimentCommand.Run(new PolicyComparison(Tiny), _out, seed: 1, full: false);
+        var dir = ExperimentCommand.Run(new PolicyComparison(Tiny), _out, seed: 1);
 
         var results = ReadCsv(Path.Combine(dir, "results.csv"));
         Assert.Equal(PolicyComparison.Variants.Select(v => v.Label), results.Select(r => r["policy"]));

@@ -16,8 +16,8 @@ public sealed class BatchGrowthTests : IDisposable
         // Each run goes through the whole chain: lr-range-test, cyclic-lr (none in its output yet), batch-growth.
         var first = Path.Combine(_out, "first");
         var second = Path.Combine(_out, "second");
-        var dir = ExperimentCommand.Run(new BatchGrowth(Tiny.Growth), first, seed: 5, full: false);
-        ExperimentCommand.Run(new BatchGrowth(Tiny.Growth), second, seed: 5, full: false);
+        var dir = ExperimentCommand.Run(new BatchGrowth(BatchGrowth.Settings.Tiny), first, seed: 5);
+        ExperimentCommand.Run(new BatchGrowth(BatchGrowth.Settings.Tiny), second, seed: 5);
 
         var stages = ReadCsv(dir, "stages");
         Assert.Equal(["16", "32", "64", "128", "256", "512"], stages.Select(r => r["batch_size"]));
@@ -49,7 +49,7 @@ public sealed class BatchGrowthTests : IDisposable
     public void Running_out_of_memory_stops_the_growth_and_says_where()
     {
         // 6 MiB of CPU tensors hold LeNet-5's steps at small batches; a batch of 512 alone needs 2 MiB of input and 12 MiB for conv1's output.
-        var dir = ExperimentCommand.Run(new BatchGrowth(Tiny.Growth with { CpuMemoryLimit = 6L * 1024 * 1024 }), _out, seed: 5, full: false);
+        var dir = ExperimentCommand.Run(new BatchGrowth(BatchGrowth.Settings.Tiny with { CpuMemoryLimit = 6L * 1024 * 1024 }), _out, seed: 5);
 
         var stages = ReadCsv(dir, "stages");
         var stopped = stages[^1];

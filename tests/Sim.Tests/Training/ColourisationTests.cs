@@ -15,8 +15,8 @@ public sealed class ColourisationTests : IDisposable
     [Fact]
     public void A_tiny_run_writes_its_files_and_every_network_beats_the_commonest_colour()
     {
-        var settings = new Colourisation.Settings(TrainImages: 400, ValidationImages: 80, Epochs: 4, BatchSize: 20, NumFilters: 16, Samples: 2);
-        var dir = ExperimentCommand.Run(new Colourisation(settings), _out, seed: 2, full: false);
+        var settings = Colourisation.Settings.Tiny;
+        var dir = ExperimentCommand.Run(new Colourisation(settings), _out, seed: 2);
 
         var chance = ColourisationSet.Generate(settings.TrainImages, settings.ValidationImages, 2).Validation.MajorityShare();
         var results = ReadCsv(dir, "results");
