@@ -2,6 +2,7 @@ using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Transport;
 using PsTraining.Torch;
+using PsTraining.Protocol;
 
 namespace PsTraining.Learner;
 

@@ -1,5 +1,6 @@
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol;
 
 namespace PsTraining.Learner;
 

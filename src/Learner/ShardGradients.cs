@@ -4,6 +4,7 @@ using PsTraining.ParameterServer.Core;
 using PsTraining.Torch;
 using PsTraining.Torch.Modules;
 using static PsTraining.Torch.torch.nn;
+using PsTraining.Protocol;
 
 namespace PsTraining.Learner;
 

@@ -8,6 +8,7 @@ using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.Protocol.V1;
 using PsTraining.Torch;
 using PartitionAnswer = (bool Ok, (PsTraining.Protocol.V1.PushResponse Push, ulong? WeightsVersion) Value);
+using PsTraining.Protocol;
 
 namespace PsTraining.Learner;
 

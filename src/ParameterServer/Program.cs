@@ -4,6 +4,7 @@ using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer;
 

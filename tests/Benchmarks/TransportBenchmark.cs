@@ -5,6 +5,7 @@ using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.ParameterServer.Transport.Server;
 using PsTraining.Protocol.V1;
+using PsTraining.Protocol;
 
 namespace PsTraining.Benchmarks;
 

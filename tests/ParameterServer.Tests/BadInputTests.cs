@@ -1,5 +1,6 @@
 using PsTraining.ParameterServer.Core;
 using static PsTraining.ParameterServer.Tests.CoreFactory;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Tests;
 

@@ -2,6 +2,7 @@ using PsTraining.ParameterServer.Core;
 using PsTraining.Torch;
 using PsTraining.Torch.Modules;
 using static PsTraining.ParameterServer.Tests.CoreFactory;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Tests;
 

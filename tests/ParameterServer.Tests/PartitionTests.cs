@@ -1,4 +1,5 @@
 using PsTraining.ParameterServer.Core;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Tests;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using PsTraining.ParameterServer.Core;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Durability;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using PsTraining.ParameterServer.Core;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Durability;
 

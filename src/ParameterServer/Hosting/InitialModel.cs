@@ -1,6 +1,7 @@
 using PsTraining.Models.Zoo;
 using PsTraining.ParameterServer.Core;
 using PsTraining.Torch;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Hosting;
 

@@ -3,9 +3,10 @@ using System.Diagnostics;
 using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport.Server;
-using PsTraining.ParameterServer.Transport.Wire;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
+using PsTraining.Protocol.Wire;
+using PsTraining.ParameterServer.Transport;
 
 namespace PsTraining.ParameterServer.Service;
 
@@ -61,18 +62,16 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
         }
 
         instruments?.Push(Stopwatch.GetElapsedTime(start), 4L * n);
-        if (request.ReturnWeights)
-        {
-            return Snapshot(request.LearnerId, (version, weights, buffer) => FlatTensorsWriter.PushResponse(result, version, core.Layout, weights, buffer));
-        }
-
-        return new ProtobufWriter(new PushResponse
+        var outcome = new PushResponse
         {
             Version = result.Version,
             Staleness = result.Staleness,
             Duplicate = result.Duplicate,
             AppliedLearningRate = result.AppliedLearningRate,
-        });
+        };
+        return request.ReturnWeights
+            ? Snapshot(request.LearnerId, (version, weights, buffer) => FlatTensorsWriter.PushResponse(outcome, version, core.Layout, weights, buffer))
+            : new ProtobufWriter(outcome);
     }
 
     /// <summary>Reads the weights (as learner <paramref name="learnerId"/>, 0 = anonymous) into a pooled buffer that the response returns when written.</summary>

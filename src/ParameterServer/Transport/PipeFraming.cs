@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Pipelines;
-using PsTraining.ParameterServer.Transport.Wire;
+using PsTraining.Protocol.Wire;
 
 namespace PsTraining.ParameterServer.Transport;
 

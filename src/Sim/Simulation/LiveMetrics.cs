@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using PsTraining.ParameterServer.Observability;
+using PsTraining.Protocol;
+using PsTraining.ParameterServer.Core;
 
 namespace PsTraining.Sim.Simulation;
 

@@ -3,6 +3,7 @@ using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Observability;
+using PsTraining.Protocol;
 
 namespace PsTraining.Sim.Simulation;
 

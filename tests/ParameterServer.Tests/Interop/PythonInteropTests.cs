@@ -6,6 +6,7 @@ using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Tests.Interop;
 

@@ -5,6 +5,7 @@ using PsTraining.ParameterServer.Tests.Interop;
 using PsTraining.ParameterServer.Transport;
 using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.Protocol.V1;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Tests.Observability;
 

@@ -1,9 +1,10 @@
 using Google.Protobuf;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport;
-using PsTraining.ParameterServer.Transport.Wire;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
+using PsTraining.Protocol;
+using PsTraining.Protocol.Wire;
 
 namespace PsTraining.ParameterServer.Tests.Transport;
 
@@ -75,9 +76,10 @@ public sealed class WireCodecTests
     [InlineData(new byte[] { 0x00, 0x01 })]
     public void Malformed_input_is_invalid_argument(byte[] bytes)
     {
-        var e = Assert.Throws<GrpcStatusException>(() => PushWire.Parse(bytes));
-        Assert.Equal(GrpcStatusCode.InvalidArgument, e.Status);
-        Assert.StartsWith("malformed PushRequest", e.Detail);
+        // The contract's codecs refuse with the core's code; the server sends it as INVALID_ARGUMENT (BadInputTests).
+        var e = Assert.Throws<PsException>(() => PushWire.Parse(bytes));
+        Assert.Equal(PsErrorCode.InvalidArgument, e.Code);
+        Assert.StartsWith("malformed PushRequest", e.Message);
     }
 
     [Fact]

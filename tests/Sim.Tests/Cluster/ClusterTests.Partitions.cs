@@ -3,6 +3,7 @@ using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Transport.Client;
 using PsTraining.Sim.Cluster;
+using PsTraining.Protocol;
 
 namespace PsTraining.Sim.Tests.Cluster;
 

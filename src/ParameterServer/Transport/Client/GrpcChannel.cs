@@ -4,7 +4,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
 using Google.Protobuf;
-using PsTraining.ParameterServer.Transport.Wire;
+using PsTraining.Protocol;
+using PsTraining.Protocol.Wire;
+using PsTraining.ParameterServer.Transport;
 
 namespace PsTraining.ParameterServer.Transport.Client;
 
@@ -87,6 +89,11 @@ public sealed class GrpcChannel : IDisposable
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
             throw new GrpcStatusException(GrpcStatusCode.Cancelled, $"{method} was cancelled");
+        }
+        catch (PsException e)
+        {
+            // A response the contract's codecs refuse (malformed bytes, tensors that do not fit the layout).
+            throw new GrpcStatusException(GrpcStatusCode.InvalidArgument, $"{method}: {e.Message}");
         }
     }
 

@@ -1,8 +1,10 @@
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Service;
-using PsTraining.ParameterServer.Transport.Wire;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
+using PsTraining.Protocol;
+using PsTraining.Protocol.Wire;
+using PsTraining.ParameterServer.Transport;
 
 namespace PsTraining.ParameterServer.Transport.Client;
 

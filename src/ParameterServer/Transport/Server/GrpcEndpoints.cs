@@ -3,9 +3,10 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using PsTraining.ParameterServer.Service;
-using PsTraining.ParameterServer.Transport.Wire;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
+using PsTraining.Protocol.Wire;
+using PsTraining.ParameterServer.Transport;
 
 namespace PsTraining.ParameterServer.Transport.Server;
 

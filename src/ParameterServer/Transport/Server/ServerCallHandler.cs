@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using PsTraining.ParameterServer.Core;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Transport.Server;
 

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using PsTraining.ParameterServer.Transport.Wire;
+using PsTraining.Protocol.Wire;
 
 namespace PsTraining.ParameterServer.Transport.Server;
 

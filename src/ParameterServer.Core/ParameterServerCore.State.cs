@@ -1,4 +1,4 @@
-using PsTraining.ParameterServer.Observability;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Core;
 

@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Transport.Wire;
+namespace PsTraining.Protocol.Wire;
 
 /// <summary>
 /// pstraining.v1.PushRequest (1: learner_id, 2: sequence, 3: read_version, 4: gradients, 5: loss, 6: return_weights)

@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Transport.Wire;
+namespace PsTraining.Protocol.Wire;
 
 /// <summary>
 /// Weights as a response carries them, decoded with their values left in the received buffer: a

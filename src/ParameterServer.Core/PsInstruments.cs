@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using PsTraining.ParameterServer.Core;
+using PsTraining.Protocol;
 
-namespace PsTraining.ParameterServer.Observability;
+namespace PsTraining.ParameterServer.Core;
 
 /// <summary>
 /// The parameter server's instruments, on one Meter. The core records staleness, applied, duplicate and rejected

@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Core;
+namespace PsTraining.Protocol;
 
 /// <summary>
 /// The model as the server sees it: named tensors laid end to end in one flat float32 vector, in the

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PsTraining.ParameterServer.Transport.Wire;
+namespace PsTraining.Protocol.Wire;
 
 /// <summary>
 /// pstraining.v1.Tensor on the wire (1: name, 2: packed int64 shape, 3: packed float values), with the values read and

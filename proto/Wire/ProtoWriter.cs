@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Transport.Wire;
+namespace PsTraining.Protocol.Wire;
 
 /// <summary>A minimal protobuf wire writer into a span sized beforehand with the static size helpers.</summary>
 public ref struct ProtoWriter(Span<byte> destination)

@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Core;
+namespace PsTraining.Protocol;
 
 /// <summary>Why the server refused a call; the transport maps each to its gRPC status code.</summary>
 public enum PsErrorCode

@@ -1,6 +1,7 @@
 using Google.Protobuf;
+using PsTraining.Protocol.Wire;
 
-namespace PsTraining.ParameterServer.Transport.Wire;
+namespace PsTraining.ParameterServer.Transport;
 
 /// <summary>Any generated protobuf message as an <see cref="IWireWriter"/>.</summary>
 public sealed class ProtobufWriter(IMessage message) : IWireWriter

@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Transport.Wire;
+namespace PsTraining.Protocol.Wire;
 
 /// <summary>A message that knows its encoded size and writes itself into a span: what a gRPC frame carries.</summary>
 public interface IWireWriter

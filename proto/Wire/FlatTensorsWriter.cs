@@ -1,7 +1,7 @@
 using System.Buffers;
-using PsTraining.ParameterServer.Core;
 
-namespace PsTraining.ParameterServer.Transport.Wire;
+
+namespace PsTraining.Protocol.Wire;
 
 /// <summary>
 /// Writes a message made of a few scalar fields and one repeated Tensor field whose tensors are slices of a flat
@@ -61,8 +61,8 @@ public sealed class FlatTensorsWriter : IWireWriter, IDisposable
     /// pstraining.v1.PushResponse with the weights: 1 version, 2 staleness, 3 duplicate, 4 applied_learning_rate,
     /// 5 weights, 6 weights_version; <paramref name="pooled"/> (the array behind the weights) goes back to the pool on dispose.
     /// </summary>
-    public static FlatTensorsWriter PushResponse(PushResult result, ulong weightsVersion, ParameterLayout layout, ReadOnlyMemory<float> weights, float[]? pooled = null) =>
-        new(layout, weights, 5, [(1, result.Version), (2, result.Staleness), (3, result.Duplicate ? 1UL : 0UL), (6, weightsVersion)], (4, result.AppliedLearningRate), pooled);
+    public static FlatTensorsWriter PushResponse(V1.PushResponse outcome, ulong weightsVersion, ParameterLayout layout, ReadOnlyMemory<float> weights, float[]? pooled = null) =>
+        new(layout, weights, 5, [(1, outcome.Version), (2, outcome.Staleness), (3, outcome.Duplicate ? 1UL : 0UL), (6, weightsVersion)], (4, outcome.AppliedLearningRate), pooled);
 
     public void Write(Span<byte> destination)
     {

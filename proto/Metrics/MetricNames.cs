@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Observability;
+namespace PsTraining.Protocol;
 
 /// <summary>
 /// Every metric of PsTraining: its OpenTelemetry name and unit, in one place (the Prometheus names follow from them,

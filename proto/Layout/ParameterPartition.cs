@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PsTraining.ParameterServer.Core;
+namespace PsTraining.Protocol;
 
 /// <summary>
 /// Partition <see cref="Index"/> of <see cref="Count"/> parameter-server processes: the range [Start, Start + Length)

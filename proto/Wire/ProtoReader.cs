@@ -1,11 +1,11 @@
 using System.Buffers.Binary;
 
-namespace PsTraining.ParameterServer.Transport.Wire;
+namespace PsTraining.Protocol.Wire;
 
 /// <summary>
 /// A minimal protobuf wire reader over a span (varint, fixed32, length-delimited, skip), for the messages whose
 /// bulk float data we copy in one block instead of element by element. Malformed input throws
-/// <see cref="GrpcStatusException"/> with INVALID_ARGUMENT.
+/// <see cref="PsException"/> with <see cref="PsErrorCode.InvalidArgument"/>.
 /// </summary>
 public ref struct ProtoReader(ReadOnlySpan<byte> data, string message)
 {
@@ -102,5 +102,5 @@ public ref struct ProtoReader(ReadOnlySpan<byte> data, string message)
         }
     }
 
-    public readonly GrpcStatusException Malformed(string what) => new(GrpcStatusCode.InvalidArgument, $"malformed {message}: {what}");
+    public readonly PsException Malformed(string what) => new(PsErrorCode.InvalidArgument, $"malformed {message}: {what}");
 }

@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using PsTraining.ParameterServer.Observability;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Core;
 

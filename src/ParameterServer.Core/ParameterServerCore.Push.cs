@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Core;
 
