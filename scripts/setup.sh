@@ -5,6 +5,7 @@
 #   python3-torch         PyTorch, for the reference fixtures and the benchmark's reference side
 #   dataset-fashion-mnist the real Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist)
 #   python3-grpcio python3-grpc-tools python3-numpy  a gRPC implementation we did not write, for the interop tests
+#   grpc-proto            the standard gRPC .proto files (server reflection v1), compiled by the interop tests
 #   python3-simpy         SimPy, the reference of the simulator benchmark
 #   prometheus            promtool and a real Prometheus, for the metrics tests
 #   nodejs npm            render the experiments' Vega-Lite figures to SVG (tools/plots: vega, vega-lite from npm)
@@ -26,7 +27,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools python3-numpy python3-simpy python3-sklearn chromium prometheus)
+packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools grpc-proto python3-numpy python3-simpy python3-sklearn chromium prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

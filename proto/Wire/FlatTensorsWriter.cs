@@ -1,6 +1,5 @@
 using System.Buffers;
 
-
 namespace PsTraining.Protocol.Wire;
 
 /// <summary>

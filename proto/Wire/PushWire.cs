@@ -5,8 +5,22 @@ namespace PsTraining.Protocol.Wire;
 /// decoded with its gradient values left in the received buffer, to be copied once into the server's flat gradient.
 /// </summary>
 public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion, IReadOnlyList<WireTensor> Gradients, float Loss, bool ReturnWeights = false)
+    : IDisposable
 {
     private const string Context = "PushRequest";
+
+    /// <summary>The pooled buffer the gradients are slices of, if any: it goes back to the pool on <see cref="Dispose"/>.</summary>
+    internal byte[]? Pooled { get; init; }
+
+    private int _disposed;
+
+    public void Dispose()
+    {
+        if (Pooled is { } pooled && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
+        }
+    }
 
     /// <summary>Decodes <paramref name="data"/>; the gradients are slices of it, valid as long as it is.</summary>
     public static PushWire Parse(ReadOnlyMemory<byte> data)

@@ -3,7 +3,7 @@ using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Observability;
-using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer;
@@ -46,7 +46,7 @@ public static class Program
         using (core)
         {
             instruments.Observe(core);
-            var host = await GrpcServerHost.StartAsync(core, instruments, new GrpcServerOptions
+            var host = await ParameterServerHost.StartAsync(core, instruments, new GrpcServerOptions
             {
                 Token = token,
                 MaxReceiveMessageSize = options.MaxMessageBytes,

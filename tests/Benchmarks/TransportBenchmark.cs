@@ -3,7 +3,8 @@ using System.Globalization;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Transport.Client;
-using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.ParameterServer.Hosting;
+using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol.V1;
 using PsTraining.Protocol;
 
@@ -178,7 +179,7 @@ public static class TransportBenchmark
     {
         var layout = new ParameterLayout([("w", [size])]);
         using var core = new ParameterServerCore(layout, new float[size], new CoreOptions { Shards = 4, LearningRate = 0.001f }, instruments: instruments);
-        await using var host = await GrpcServerHost.StartAsync(core, instruments, new GrpcServerOptions());
+        await using var host = await ParameterServerHost.StartAsync(core, instruments, new GrpcServerOptions());
         return await Drive(host.Port, size, learners, seconds, pullEveryStep);
     }
 

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Transport.Server;
+using Grpc.Core;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
 using PsTraining.Protocol.Wire;
@@ -12,8 +12,12 @@ namespace PsTraining.ParameterServer.Service;
 
 /// <summary>
 /// The ParameterServer service: translates wire messages into calls on the core and back, and times the pulls and
-/// pushes for the metrics (their tensor payload counts as the bytes sent and received).
+/// pushes for the metrics (their tensor payload counts as the bytes sent and received). Its methods are those of the
+/// generated <c>ParameterServerBase</c>, bound from the generated BindService (the attribute also lets server reflection
+/// find the service's descriptor), with the block-copy marshallers on Pull and Push (<see cref="ParameterServerMethods"/>).
+/// The core's refusals become statuses in <see cref="CoreErrorInterceptor"/>.
 /// </summary>
+[BindServiceMethod(typeof(Proto.ParameterServer), nameof(Proto.ParameterServer.BindService))]
 public sealed class ParameterServerService(ParameterServerCore core, PsInstruments? instruments = null)
 {
     public const string Name = "pstraining.v1.ParameterServer";
@@ -21,7 +25,7 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     /// <summary>The shortest interval between two WatchStats updates, whatever the caller asks.</summary>
     private static readonly TimeSpan MinWatchInterval = TimeSpan.FromMilliseconds(50);
 
-    public Task<RegisterResponse> Register(RegisterRequest request, CallContext call)
+    public Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
     {
         var (id, lastSequence) = core.Register(request.Name, request.LearnerId);
         var response = new RegisterResponse
@@ -40,12 +44,13 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     }
 
     /// <summary>The weights as a PullResponse written straight from the flat snapshot.</summary>
-    public Task<IWireWriter> Pull(PullRequest request, CallContext call) =>
+    public Task<IWireWriter> Pull(PullRequest request, ServerCallContext context) =>
         Task.FromResult(Snapshot(request.LearnerId, (version, weights, pooled) => FlatTensorsWriter.PullResponse(version, core.Layout, weights, pooled)));
 
     /// <summary>Applies a push; with return_weights the response carries the weights right after it, as a pull would.</summary>
-    public async Task<IWireWriter> Push(PushWire request, CallContext call)
+    public async Task<IWireWriter> Push(PushWire request, ServerCallContext context)
     {
+        using var received = request; // its pooled payload goes back once the gradient is copied out
         var start = Stopwatch.GetTimestamp();
         var n = core.Layout.TotalLength;
         var pooled = ArrayPool<float>.Shared.Rent(n);
@@ -54,7 +59,7 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
         {
             var gradient = pooled.AsMemory(0, n);
             core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), gradient.Span);
-            result = await core.PushAsync(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss), call.Cancellation);
+            result = await core.PushAsync(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss), context.CancellationToken);
         }
         finally
         {
@@ -93,29 +98,29 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
         }
     }
 
-    public Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, CallContext call)
+    public Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
         core.Heartbeat(request.LearnerId);
         return Task.FromResult(new HeartbeatResponse { Version = core.Version });
     }
 
-    public Task<LeaveResponse> Leave(LeaveRequest request, CallContext call)
+    public Task<LeaveResponse> Leave(LeaveRequest request, ServerCallContext context)
     {
         core.Leave(request.LearnerId);
         return Task.FromResult(new LeaveResponse());
     }
 
-    public Task<Stats> GetStats(GetStatsRequest request, CallContext call) => Task.FromResult(ToMessage(core.Stats()));
+    public Task<Stats> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(ToMessage(core.Stats()));
 
     /// <summary>Sends the statistics now and then at the requested interval until the caller cancels or the deadline passes.</summary>
-    public async Task WatchStats(WatchStatsRequest request, Func<Stats, Task> send, CallContext call)
+    public async Task WatchStats(WatchStatsRequest request, IServerStreamWriter<Stats> responses, ServerCallContext context)
     {
         var interval = request.IntervalMs == 0 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(request.IntervalMs);
         interval = interval < MinWatchInterval ? MinWatchInterval : interval;
-        while (!call.Cancellation.IsCancellationRequested)
+        while (!context.CancellationToken.IsCancellationRequested)
         {
-            await send(ToMessage(core.Stats()));
-            await Task.Delay(interval, call.Cancellation);
+            await responses.WriteAsync(ToMessage(core.Stats()), context.CancellationToken);
+            await Task.Delay(interval, context.CancellationToken);
         }
     }
 

@@ -78,7 +78,7 @@ internal static class ExperimentCommand
     /// Runs one experiment into OUT/NAME, renders its figures, writes summary.md and run.json and refreshes OUT/index.html.
     /// The run holds libtorch's generator and thread count for its whole length (<see cref="Reproducible"/>), so the same
     /// seed and thread count write the same files byte for byte, except what the machine measured: NAME/measured/ (the
-    /// experiment's own timings and memory readings) and run.json (the run's start and duration).
+    /// experiment's own timings) and run.json (the run's start and duration).
     /// </summary>
     public static string Run(IExperiment experiment, string output, long seed, ExperimentScale scale = ExperimentScale.Default,
         int threads = ExperimentContext.DefaultThreads)
@@ -92,7 +92,7 @@ internal static class ExperimentCommand
         Directory.CreateDirectory(directory);
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
-        var produced = string.Create(CultureInfo.InvariantCulture, $"seed {seed}, {scale.ToString().ToLowerInvariant()} scale, {threads} libtorch thread{(threads == 1 ? "" : "s")}");
+        var produced = string.Create(CultureInfo.InvariantCulture, $"seed {seed}, {scale.Name()} scale, {threads} libtorch thread{(threads == 1 ? "" : "s")}");
         Console.Error.WriteLine($"experiment {experiment.Name}: {produced}, writing {directory}");
         using (Reproducible.Enter(seed, threads))
         {
@@ -109,7 +109,7 @@ internal static class ExperimentCommand
 
         var record = new JsonObject
         {
-            ["experiment"] = experiment.Name, ["seed"] = seed, ["scale"] = scale.ToString().ToLowerInvariant(), ["threads"] = threads,
+            ["experiment"] = experiment.Name, ["seed"] = seed, ["scale"] = scale.Name(), ["threads"] = threads,
             ["libtorch"] = torch.__version__, ["started"] = started.ToString("O", CultureInfo.InvariantCulture), ["seconds"] = Math.Round(clock.Elapsed.TotalSeconds, 3),
         };
         File.WriteAllText(Path.Combine(directory, RunRecordFile), record.ToJsonString(new() { WriteIndented = true }));
@@ -120,7 +120,7 @@ internal static class ExperimentCommand
 
     /// <summary>
     /// NAME/run.json: what produced the result (experiment, seed, scale, threads, libtorch) and what the machine measured
-    /// (start, seconds); the one file of a result that differs between two runs of the same seed.
+    /// (start, seconds). With measured/, all that differs between two runs of the same seed.
     /// </summary>
     public const string RunRecordFile = "run.json";
 

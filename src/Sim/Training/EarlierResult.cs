@@ -45,7 +45,7 @@ internal static class EarlierResult
     /// <summary>What decides a result's numbers: the seed, the scale, libtorch's thread count and the settings.</summary>
     private static JsonObject MadeWith(ExperimentContext context, object settings) => new()
     {
-        ["seed"] = context.Seed, ["scale"] = context.Scale.ToString().ToLowerInvariant(), ["threads"] = context.Threads,
+        ["seed"] = context.Seed, ["scale"] = context.Scale.Name(), ["threads"] = context.Threads,
         ["settings"] = JsonSerializer.SerializeToNode(settings),
     };
 

@@ -59,6 +59,29 @@ public sealed class PythonInteropTests
     }
 
     [Fact]
+    public async Task Grpcio_lists_the_services_through_reflection_and_checks_health_without_a_token()
+    {
+        await using var f = await ServerFixture.StartAsync(token: "reflection-token");
+        using var python = PythonProcess.Start("reflection_client.py", "--address", $"127.0.0.1:{f.Host.Port}");
+        var output = await python.StandardOutput.ReadToEndAsync();
+        var error = await python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(python.ExitCode == 0, $"exit {python.ExitCode}\n{output}\n{error}");
+
+        using var json = JsonDocument.Parse(output);
+        var r = json.RootElement;
+        var services = r.GetProperty("services").EnumerateArray().Select(s => s.GetString()).ToList();
+        Assert.Contains("pstraining.v1.ParameterServer", services);
+        Assert.Contains("grpc.health.v1.Health", services);
+        Assert.Contains("grpc.reflection.v1.ServerReflection", services);
+        // The descriptor of our service comes back whole: a tool like grpcurl can call every method from it.
+        var file = r.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "pstraining/v1/parameter_server.proto");
+        Assert.Equal(["Register", "Pull", "Push", "Heartbeat", "Leave", "GetStats", "WatchStats"], file.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("SERVING", r.GetProperty("health").GetProperty("").GetString());
+        Assert.Equal("SERVING", r.GetProperty("health").GetProperty("pstraining.v1.ParameterServer").GetString());
+    }
+
+    [Fact]
     public async Task Our_client_calls_a_grpcio_server()
     {
         using var python = PythonProcess.Start("ps_server.py", "--floats", "5", "--lr", "2");

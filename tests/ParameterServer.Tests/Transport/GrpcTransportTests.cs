@@ -124,7 +124,7 @@ public sealed class GrpcTransportTests
         request.Gradients[0].Values.AddRange(new float[2000]);
         var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.PushAsync(request));
         Assert.Equal(GrpcStatusCode.ResourceExhausted, e.Status);
-        Assert.Contains("more than the limit of 1000", e.Detail);
+        Assert.Equal("Received message exceeds the maximum configured message size.", e.Detail); // grpc-dotnet's own check
 
         // A header that announces 2 GB with no body behind it is refused from the header alone.
         var (status, _) = await RawCall(f.Host.Port, "/pstraining.v1.ParameterServer/Push", [], announcedLength: 0x7fffffff);
@@ -137,6 +137,7 @@ public sealed class GrpcTransportTests
     {
         await using var f = await ServerFixture.StartAsync(token: "s3cret");
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await f.Client.CheckHealthAsync()).Status);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await f.Client.CheckHealthAsync("pstraining.v1.ParameterServer")).Status);
         await f.Client.RegisterAsync(new RegisterRequest());
 
         using var noToken = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(f.Address);
@@ -149,6 +150,16 @@ public sealed class GrpcTransportTests
         using var wrong = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(f.Address, new() { Token = "s3cre" });
         var wrongClient = new PsTraining.ParameterServer.Transport.Client.ParameterServerClient(wrong);
         Assert.Equal(GrpcStatusCode.Unauthenticated, (await Assert.ThrowsAsync<GrpcStatusException>(() => wrongClient.PullAsync(1))).Status);
+        // Every method of the service, whatever its kind, refuses a call without the token.
+        foreach (var call in new Func<Task>[]
+                 {
+                     () => client.RegisterAsync(new RegisterRequest()), () => client.PullAsync(1), () => client.HeartbeatAsync(1),
+                     () => client.LeaveAsync(1), () => client.GetStatsAsync(), async () => { await foreach (var _ in client.WatchStatsAsync(100)) { } },
+                 })
+        {
+            Assert.Equal(GrpcStatusCode.Unauthenticated, (await Assert.ThrowsAsync<GrpcStatusException>(call)).Status);
+        }
+
         Assert.Equal(0UL, f.Core.Version);
     }
 

@@ -1,6 +1,7 @@
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport.Client;
-using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.ParameterServer.Hosting;
+using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
 
@@ -9,7 +10,7 @@ namespace PsTraining.ParameterServer.Tests.Transport;
 /// <summary>A real Kestrel server on a free loopback port around a small core, and a client connected to it.</summary>
 internal sealed class ServerFixture : IAsyncDisposable
 {
-    private ServerFixture(ParameterServerCore core, GrpcServerHost host, ParameterServerClient client)
+    private ServerFixture(ParameterServerCore core, ParameterServerHost host, ParameterServerClient client)
     {
         Core = core;
         Host = host;
@@ -18,7 +19,7 @@ internal sealed class ServerFixture : IAsyncDisposable
 
     public ParameterServerCore Core { get; }
 
-    public GrpcServerHost Host { get; }
+    public ParameterServerHost Host { get; }
 
     public ParameterServerClient Client { get; }
 
@@ -27,7 +28,7 @@ internal sealed class ServerFixture : IAsyncDisposable
     public static async Task<ServerFixture> StartAsync(CoreOptions? options = null, string? token = null, int maxMessage = 1 << 20)
     {
         var core = CoreFactory.Create(options ?? new CoreOptions { Shards = 2, LearningRate = 1 });
-        var host = await GrpcServerHost.StartAsync(core, options: new GrpcServerOptions
+        var host = await ParameterServerHost.StartAsync(core, options: new GrpcServerOptions
         {
             Token = token is null ? null : new BearerToken(token),
             MaxReceiveMessageSize = maxMessage,

@@ -3,7 +3,8 @@ using System.Security.Cryptography.X509Certificates;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Transport;
 using PsTraining.ParameterServer.Transport.Client;
-using PsTraining.ParameterServer.Transport.Server;
+using PsTraining.ParameterServer.Hosting;
+using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
 
@@ -30,7 +31,7 @@ public sealed class TlsTests : IDisposable
         File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
 
         using var core = CoreFactory.Create();
-        await using var host = await GrpcServerHost.StartAsync(core, new GrpcServerOptions { Token = new BearerToken("tls-token") }, certificatePath: pfx, certificatePassword: "pw");
+        await using var host = await ParameterServerHost.StartAsync(core, new GrpcServerOptions { Token = new BearerToken("tls-token") }, certificatePath: pfx, certificatePassword: "pw");
         var address = new Uri($"https://127.0.0.1:{host.Port}");
         var thumbprint = certificate.Thumbprint;
 

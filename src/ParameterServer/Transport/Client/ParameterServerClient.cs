@@ -16,7 +16,7 @@ public sealed class ParameterServerClient(GrpcChannel channel)
     public GrpcChannel Channel { get; } = channel;
 
     public Task<HealthCheckResponse> CheckHealthAsync(string service = "", TimeSpan? timeout = null, CancellationToken cancellation = default) =>
-        Channel.UnaryAsync("/" + HealthService.Name + "/Check", new HealthCheckRequest { Service = service }, HealthCheckResponse.Parser, timeout, cancellation);
+        Channel.UnaryAsync("/grpc.health.v1.Health/Check", new HealthCheckRequest { Service = service }, HealthCheckResponse.Parser, timeout, cancellation);
 
     public Task<RegisterResponse> RegisterAsync(RegisterRequest request, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         Channel.UnaryAsync(Ps + "Register", request, RegisterResponse.Parser, timeout, cancellation);

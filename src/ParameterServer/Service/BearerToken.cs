@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace PsTraining.ParameterServer.Transport.Server;
+namespace PsTraining.ParameterServer.Service;
 
 /// <summary>
 /// The shared secret a caller must present as <c>authorization: Bearer &lt;token&gt;</c>. Compared in constant time; a

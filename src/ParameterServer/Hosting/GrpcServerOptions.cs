@@ -1,4 +1,7 @@
-namespace PsTraining.ParameterServer.Transport.Server;
+using PsTraining.ParameterServer.Service;
+using PsTraining.ParameterServer.Transport;
+
+namespace PsTraining.ParameterServer.Hosting;
 
 /// <summary>Transport limits and security of the gRPC endpoint.</summary>
 public sealed record GrpcServerOptions
@@ -7,6 +10,6 @@ public sealed record GrpcServerOptions
 
     public int MaxSendMessageSize { get; init; } = GrpcProtocol.DefaultMaxMessageSize;
 
-    /// <summary>When set, every call but the health check must carry it.</summary>
+    /// <summary>When set, every call of the ParameterServer service must carry it (health and reflection need none).</summary>
     public BearerToken? Token { get; init; }
 }

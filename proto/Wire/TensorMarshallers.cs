@@ -1,0 +1,56 @@
+using System.Buffers;
+using Grpc.Core;
+
+namespace PsTraining.Protocol.Wire;
+
+/// <summary>
+/// gRPC marshallers for the two calls that carry the model, over grpc's own serialization contexts: each tensor's floats
+/// are copied as one block instead of element by element, and the bytes stay those of the .proto, so any protobuf peer
+/// (grpcio included) reads and writes them.
+/// </summary>
+public static class TensorMarshallers
+{
+    /// <summary>A PushRequest whose gradients stay in one pooled copy of the payload until the <see cref="PushWire"/> is disposed.</summary>
+    public static Marshaller<PushWire> PushRequest { get; } = Marshallers.Create<PushWire>(
+        (_, _) => throw new NotSupportedException("push requests are written with FlatTensorsWriter"), DeserializePush);
+
+    /// <summary>Any <see cref="IWireWriter"/> as a response; a writer that holds pooled memory gives it back once written.</summary>
+    public static Marshaller<IWireWriter> Writer { get; } = Marshallers.Create<IWireWriter>(
+        Serialize, _ => throw new NotSupportedException("this marshaller only writes"));
+
+    private static void Serialize(IWireWriter message, SerializationContext context)
+    {
+        try
+        {
+            context.SetPayloadLength(message.Size);
+            var buffer = context.GetBufferWriter();
+            message.Write(buffer.GetSpan(message.Size)[..message.Size]);
+            buffer.Advance(message.Size);
+            context.Complete();
+        }
+        finally
+        {
+            (message as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// The payload is only valid during this call, and the gradients are read after it: one block copy into a pooled
+    /// buffer that the <see cref="PushWire"/> owns. Malformed bytes are INVALID_ARGUMENT (this runs before any interceptor).
+    /// </summary>
+    private static PushWire DeserializePush(DeserializationContext context)
+    {
+        var payload = context.PayloadAsReadOnlySequence();
+        var pooled = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+        try
+        {
+            payload.CopyTo(pooled);
+            return PushWire.Parse(pooled.AsMemory(0, (int)payload.Length)) with { Pooled = pooled };
+        }
+        catch (PsException e)
+        {
+            ArrayPool<byte>.Shared.Return(pooled);
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+}
