@@ -5,7 +5,10 @@ namespace PsTraining.ParameterServer.Tests.Interop;
 /// <summary>Runs the scripts of tests/interop with Debian's /usr/bin/python3 (the interpreter that has grpcio).</summary>
 internal static class PythonProcess
 {
-    public static string Script(string name)
+    public static string Script(string name) => Path.Combine(RepositoryRoot(), "tests", "interop", name);
+
+    /// <summary>The checkout this test assembly was built from: the folder above it that holds PsTraining.sln.</summary>
+    public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
         while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
@@ -13,7 +16,7 @@ internal static class PythonProcess
             dir = dir.Parent;
         }
 
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root"), "tests", "interop", name);
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root");
     }
 
     public static Process Start(string script, params string[] args)
