@@ -8,7 +8,7 @@ public sealed record ServerOptions
 {
     public static readonly IReadOnlyList<OptionSpec> Specs =
     [
-        new("port", "gRPC port (HTTP/2); 0 picks a free one", "50051"),
+        new("port", "gRPC port (HTTP/2: pstraining.v1.ParameterServer, grpc.health.v1.Health, server reflection); 0 picks a free one", "50051"),
         new("listen", "loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
         new("model", "initial model by registry name (lenet5, small-inception, ...)", "lenet5"),
         new("seed", "seed of the initial weights", "1"),
@@ -23,7 +23,7 @@ public sealed record ServerOptions
         new("delay-compensation", "DC-ASGD λ >= 0 (0 = off); costs one copy of the weights per learner", "0"),
         new("heartbeat-timeout", "seconds without a call after which a learner stops holding SSP/BSP back", "30"),
         new("max-message-mb", "largest gRPC message accepted or sent, in MiB", "64"),
-        new("auth-token", "bearer token every call but the health check must carry"),
+        new("auth-token", "bearer token every ParameterServer call must carry (health and reflection need none)"),
         new("auth-token-file", "file holding the bearer token (a Kubernetes Secret)"),
         new("tls-certificate", "PKCS#12 certificate file: serve TLS instead of plaintext h2c"),
         new("tls-certificate-password", "password of the TLS certificate"),
