@@ -25,13 +25,7 @@ public sealed class PythonInteropTests
             args.AddRange(["--token", token]);
         }
 
-        using var python = PythonProcess.Start("ps_client.py", [.. args]);
-        var output = await python.StandardOutput.ReadToEndAsync();
-        var error = await python.StandardError.ReadToEndAsync();
-        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.True(python.ExitCode == 0, $"exit {python.ExitCode}\n{output}\n{error}");
-
-        using var json = JsonDocument.Parse(output);
+        using var json = await PythonProcess.RunForJsonAsync("ps_client.py", [.. args]);
         var r = json.RootElement;
         Assert.Equal("SERVING", r.GetProperty("health").GetString());
         Assert.Equal("w", r.GetProperty("layout")[0][0].GetString());
@@ -62,13 +56,7 @@ public sealed class PythonInteropTests
     public async Task Grpcio_lists_the_services_through_reflection_and_checks_health_without_a_token()
     {
         await using var f = await ServerFixture.StartAsync(token: "reflection-token");
-        using var python = PythonProcess.Start("reflection_client.py", "--address", $"127.0.0.1:{f.Host.Port}");
-        var output = await python.StandardOutput.ReadToEndAsync();
-        var error = await python.StandardError.ReadToEndAsync();
-        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.True(python.ExitCode == 0, $"exit {python.ExitCode}\n{output}\n{error}");
-
-        using var json = JsonDocument.Parse(output);
+        using var json = await PythonProcess.RunForJsonAsync("reflection_client.py", "--address", $"127.0.0.1:{f.Host.Port}");
         var r = json.RootElement;
         var services = r.GetProperty("services").EnumerateArray().Select(s => s.GetString()).ToList();
         Assert.Contains("pstraining.v1.ParameterServer", services);

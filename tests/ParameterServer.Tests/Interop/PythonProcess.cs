@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json;
 
 namespace PsTraining.ParameterServer.Tests.Interop;
 
@@ -34,5 +35,16 @@ internal static class PythonProcess
         }
 
         return Process.Start(info) ?? throw new InvalidOperationException("cannot start /usr/bin/python3 (apt-get install python3-grpcio python3-grpc-tools)");
+    }
+
+    /// <summary>Runs <paramref name="script"/> to its end (a minute at most), requires exit 0, and parses the JSON it printed.</summary>
+    public static async Task<JsonDocument> RunForJsonAsync(string script, params string[] args)
+    {
+        using var python = Start(script, args);
+        var output = python.StandardOutput.ReadToEndAsync();
+        var error = python.StandardError.ReadToEndAsync();
+        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.True(python.ExitCode == 0, $"{script} exited {python.ExitCode}\n{await output}\n{await error}");
+        return JsonDocument.Parse(await output);
     }
 }

@@ -9,13 +9,7 @@ public sealed class ServerProcessTests
     public async Task Grpcio_client_trains_against_the_server_process_which_stops_cleanly_on_sigterm()
     {
         using var server = await ServerProcess.StartAsync("--model", "lenet5", "--learning-rate", "0.5", "--auth-token", "t0ken");
-        using var python = PythonProcess.Start("ps_client.py", "--address", $"127.0.0.1:{server.Port}", "--token", "t0ken");
-        var output = await python.StandardOutput.ReadToEndAsync();
-        var error = await python.StandardError.ReadToEndAsync();
-        await python.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
-        Assert.True(python.ExitCode == 0, $"exit {python.ExitCode}\n{output}\n{error}");
-
-        using var json = JsonDocument.Parse(output);
+        using var json = await PythonProcess.RunForJsonAsync("ps_client.py", "--address", $"127.0.0.1:{server.Port}", "--token", "t0ken");
         var layout = json.RootElement.GetProperty("layout").EnumerateArray().Select(t => t[0].GetString()).ToList();
         Assert.Equal(["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"], layout);
         Assert.All(json.RootElement.GetProperty("delta").GetProperty("fc3.bias").EnumerateArray(), d => Assert.Equal(-0.25, d.GetDouble(), 5));
