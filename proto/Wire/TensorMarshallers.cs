@@ -18,6 +18,16 @@ public static class TensorMarshallers
     public static Marshaller<IWireWriter> Writer { get; } = Marshallers.Create<IWireWriter>(
         Serialize, _ => throw new NotSupportedException("this marshaller only writes"));
 
+    /// <summary>A response read later by a block codec (<see cref="PullWire"/>): one block copy of its bytes into a pooled buffer.</summary>
+    public static Marshaller<PooledPayload> Payload { get; } = Marshallers.Create<PooledPayload>(
+        (_, _) => throw new NotSupportedException("this marshaller only reads"), context =>
+        {
+            var payload = context.PayloadAsReadOnlySequence();
+            var buffer = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+            payload.CopyTo(buffer);
+            return new PooledPayload(buffer, (int)payload.Length);
+        });
+
     private static void Serialize(IWireWriter message, SerializationContext context)
     {
         try

@@ -1,6 +1,6 @@
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Observability;
-using PsTraining.ParameterServer.Transport;
+using Grpc.Core;
 using PsTraining.Torch;
 using PsTraining.Protocol;
 
@@ -44,10 +44,10 @@ public static class Program
             Console.Error.WriteLine(e.Message);
             return e.ExitCode;
         }
-        catch (GrpcStatusException e)
+        catch (RpcException e)
         {
             // A refusal that retrying cannot change (a wrong token, a push the server's settings do not allow).
-            Console.Error.WriteLine($"{name}: the parameter server refused: {e.Message}");
+            Console.Error.WriteLine($"{name}: the parameter server refused: {e.Describe()}");
             return 4;
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or TorchException)

@@ -1,5 +1,5 @@
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol;
 
 namespace PsTraining.Learner;
@@ -9,13 +9,13 @@ namespace PsTraining.Learner;
 /// session there (id, last applied sequence) and its own retry state. A model sharded over N processes is N of these,
 /// one per address of <c>--ps</c>, in partition order; each is pulled from and pushed to on its own.
 /// </summary>
-public sealed class ServerPartition(Uri address, ParameterPartition range, GrpcChannelOptions channelOptions, Backoff backoff) : IDisposable
+public sealed class ServerPartition(Uri address, ParameterPartition range, ParameterServerClientOptions clientOptions, Backoff backoff) : IDisposable
 {
     public Uri Address { get; } = address;
 
     public ParameterPartition Range { get; } = range;
 
-    public ParameterServerClient Client { get; } = new(new GrpcChannel(address, channelOptions));
+    public ParameterServerClient Client { get; } = new(address, clientOptions);
 
     public Backoff Backoff { get; } = backoff;
 
@@ -34,5 +34,5 @@ public sealed class ServerPartition(Uri address, ParameterPartition range, GrpcC
     /// <summary>"http://ps-0:50051" for an unsharded model, "http://ps-0:50051 (partition 0/2 (floats ...))" otherwise.</summary>
     public override string ToString() => Range.Count == 1 ? Address.ToString() : $"{Address} ({Range})";
 
-    public void Dispose() => Client.Channel.Dispose();
+    public void Dispose() => Client.Dispose();
 }

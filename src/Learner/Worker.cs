@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using PsTraining.Models.Data;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Transport;
-using PsTraining.ParameterServer.Transport.Client;
+using Grpc.Core;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol.V1;
 using PsTraining.Torch;
 using PartitionAnswer = (bool Ok, (PsTraining.Protocol.V1.PushResponse Push, ulong? WeightsVersion) Value);
@@ -43,7 +43,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         var test = options.TestSamples > 0 ? FashionMnist.Load("test").Take(options.TestSamples).Padded(2) : null;
         using var gradients = new ShardGradients(options.Model, options.ShardCount, options.BatchSize, options.Seed, train, options.Device);
         var servers = options.Servers.Select((address, k) => new ServerPartition(address, ParameterPartition.Of(gradients.Layout, k, options.Servers.Count),
-            new GrpcChannelOptions { Token = options.Token }, new Backoff(options.RetryTimeout, new SeededRandom(options.Seed * 7919L + options.ShardIndex * 31L + k)))).ToList();
+            new ParameterServerClientOptions { Token = options.Token }, new Backoff(options.RetryTimeout, new SeededRandom(options.Seed * 7919L + options.ShardIndex * 31L + k)))).ToList();
         try
         {
             return await RunAsync(servers, gradients, test, stop);
@@ -188,7 +188,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             {
                 await s.Client.LeaveAsync(s.LearnerId, TimeSpan.FromSeconds(5));
             }
-            catch (GrpcStatusException)
+            catch (RpcException)
             {
                 // Leaving is a courtesy: a server that is gone lets the learner's heartbeat expire instead.
             }
@@ -294,8 +294,8 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                 server.Backoff.Succeeded();
                 return (true, result);
             }
-            catch (GrpcStatusException e) when (e.Status is GrpcStatusCode.Unavailable or GrpcStatusCode.DeadlineExceeded or GrpcStatusCode.Internal
-                                                    or GrpcStatusCode.Unknown or GrpcStatusCode.Cancelled or GrpcStatusCode.ResourceExhausted)
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
+                                                    or StatusCode.Unknown or StatusCode.Cancelled or StatusCode.ResourceExhausted)
             {
                 stop.ThrowIfCancellationRequested();
                 server.Recovering = true;
@@ -303,21 +303,21 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                 var backoff = server.Backoff;
                 var delay = backoff.NextDelay()
                             ?? throw new LearnerException($"the parameter server at {server.Address} stayed unreachable for {backoff.Budget.TotalSeconds:0.#} s " +
-                                                          $"({backoff.Failures} attempts; last: {e.Message}); giving up", 3);
+                                                          $"({backoff.Failures} attempts; last: {e.Describe()}); giving up", 3);
                 if (backoff.Failures == 1)
                 {
-                    log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Message}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
+                    log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Describe()}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
                 }
 
                 await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
                 stop.ThrowIfCancellationRequested();
             }
-            catch (GrpcStatusException e) when (resync && server.Recovering
-                                                && e.Status is GrpcStatusCode.NotFound or GrpcStatusCode.FailedPrecondition or GrpcStatusCode.InvalidArgument)
+            catch (RpcException e) when (resync && server.Recovering
+                                                && e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.InvalidArgument)
             {
                 // Only while recovering from a failure, i.e. from a server that went away and came back: otherwise a refusal is real.
                 server.Recovering = false;
-                log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Message}");
+                log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Describe()}");
                 var (_, session) = await Call(server, () => Register(server), stop);
                 log.WriteLine($"{options.LearnerName}: the server at {server.Address} restarted at version {session.Version}; registered again, continuing after sequence {session.LastSequence}");
                 return (false, default!);

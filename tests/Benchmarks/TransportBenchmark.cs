@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Observability;
-using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.Client;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol.V1;
@@ -215,12 +215,11 @@ public static class TransportBenchmark
         await Task.WhenAll(Enumerable.Range(0, learners).Select(async k =>
         {
             // One connection per learner, as separate learner processes have.
-            using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"), new GrpcChannelOptions
+            using var client = new ParameterServerClient(new Uri($"http://127.0.0.1:{port}"), new ParameterServerClientOptions
             {
                 MaxReceiveMessageSize = 256 << 20,
                 MaxSendMessageSize = 256 << 20,
             });
-            var client = new ParameterServerClient(channel);
             var id = (await client.RegisterAsync(new RegisterRequest { Name = $"bench-{k}" })).LearnerId;
             var weights = new float[size];
             var mine = new List<double>();

@@ -1,12 +1,11 @@
 using System.Buffers;
 using System.Diagnostics;
-using PsTraining.ParameterServer.Observability;
-using PsTraining.ParameterServer.Core;
 using Grpc.Core;
-using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
+using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Observability;
+using PsTraining.Protocol.V1;
 using PsTraining.Protocol.Wire;
-using PsTraining.ParameterServer.Transport;
 
 namespace PsTraining.ParameterServer.Service;
 

@@ -1,8 +1,8 @@
 using System.Text.RegularExpressions;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Tests.Transport;
-using PsTraining.ParameterServer.Transport;
-using PsTraining.ParameterServer.Transport.Client;
+using Grpc.Core;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
 
@@ -44,8 +44,8 @@ public sealed partial class CrashRecoveryTests : IDisposable
         Assert.True(resumed.Success, string.Join('\n', restarted.Output));
         Assert.Equal(files[0].Version, ulong.Parse(resumed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
 
-        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{restarted.Port}"));
-        var stats = await new ParameterServerClient(channel).GetStatsAsync();
+        using var client = new ParameterServerClient(new Uri($"http://127.0.0.1:{restarted.Port}"));
+        var stats = await client.GetStatsAsync();
         Assert.Equal(files[0].Version, stats.Version);
         Assert.True(pushed >= files[0].Version);
         Assert.Equal(0, await restarted.TerminateAsync());
@@ -80,8 +80,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
     /// <summary>One learner pushing as fast as it can; returns the last acknowledged version, and tells <paramref name="acknowledged"/> of each.</summary>
     private static async Task<ulong> PushUntilCancelled(int port, CancellationToken stop, Action<ulong>? acknowledged = null)
     {
-        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{port}"));
-        var client = new ParameterServerClient(channel);
+        using var client = new ParameterServerClient(new Uri($"http://127.0.0.1:{port}"));
         var registered = await client.RegisterAsync(new RegisterRequest { Name = "pusher" });
         var last = 0UL;
         try
@@ -99,7 +98,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
                 acknowledged?.Invoke(last);
             }
         }
-        catch (GrpcStatusException)
+        catch (RpcException)
         {
             // the server went away (SIGKILL) or the pusher was stopped
         }

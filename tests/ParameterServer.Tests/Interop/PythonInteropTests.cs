@@ -1,8 +1,8 @@
 using System.Text.Json;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Tests.Transport;
-using PsTraining.ParameterServer.Transport;
-using PsTraining.ParameterServer.Transport.Client;
+using Grpc.Core;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
@@ -78,8 +78,7 @@ public sealed class PythonInteropTests
             var line = await python.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30));
             Assert.NotNull(line);
             Assert.StartsWith("PORT ", line);
-            using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{line![5..]}"));
-            var client = new ParameterServerClient(channel);
+            using var client = new ParameterServerClient(new Uri($"http://127.0.0.1:{line![5..]}"));
 
             Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await client.CheckHealthAsync(timeout: TimeSpan.FromSeconds(10))).Status);
             var registered = await client.RegisterAsync(new RegisterRequest { Name = "csharp" });
@@ -102,12 +101,12 @@ public sealed class PythonInteropTests
 
             // A status raised by grpcio's context.abort reaches our client with its code and message.
             push.Gradients[0].Name = "v";
-            var e = await Assert.ThrowsAsync<GrpcStatusException>(() => client.PushAsync(push));
-            Assert.Equal(GrpcStatusCode.InvalidArgument, e.Status);
-            Assert.Contains("expected one tensor w", e.Detail);
+            var e = await Assert.ThrowsAsync<RpcException>(() => client.PushAsync(push));
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.Contains("expected one tensor w", e.Status.Detail);
 
-            var missing = await Assert.ThrowsAsync<GrpcStatusException>(() => client.GetStatsAsync());
-            Assert.Equal(GrpcStatusCode.Unimplemented, missing.Status);
+            var missing = await Assert.ThrowsAsync<RpcException>(() => client.GetStatsAsync());
+            Assert.Equal(StatusCode.Unimplemented, missing.StatusCode);
         }
         finally
         {

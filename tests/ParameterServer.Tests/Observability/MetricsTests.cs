@@ -2,8 +2,8 @@ using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Tests.Interop;
-using PsTraining.ParameterServer.Transport;
-using PsTraining.ParameterServer.Transport.Client;
+using Grpc.Core;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol.V1;
 using PsTraining.Protocol;
 
@@ -63,8 +63,7 @@ public sealed partial class MetricsTests
     public async Task A_live_scrape_passes_promtool_and_agrees_with_the_pushes()
     {
         using var server = await ServerProcess.StartAsync("--model", "linear-regression", "--instance", "ps-test");
-        using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{server.Port}"));
-        var client = new ParameterServerClient(channel);
+        using var client = new ParameterServerClient(new Uri($"http://127.0.0.1:{server.Port}"));
         var a = (await client.RegisterAsync(new RegisterRequest { Name = "fast" })).LearnerId;
         var b = (await client.RegisterAsync(new RegisterRequest { Name = "slow" })).LearnerId;
         var staleness = new List<ulong>();
@@ -74,7 +73,7 @@ public sealed partial class MetricsTests
         await Push(b, 1, 0); // staleness 2
         await Push(a, 3, 2); // staleness 1
         await Push(a, 3, 2); // a retry: acknowledged again, not applied
-        await Assert.ThrowsAsync<GrpcStatusException>(() => client.PushAsync(Request(b, 5, 0))); // a gap in the sequence
+        await Assert.ThrowsAsync<RpcException>(() => client.PushAsync(Request(b, 5, 0))); // a gap in the sequence
         var weights = await client.PullAsync(a);
 
         var text = await Scrape(server);

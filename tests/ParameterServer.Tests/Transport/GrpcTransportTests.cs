@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Transport;
+using Grpc.Core;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Protocol.V1;
 
@@ -81,16 +82,16 @@ public sealed class GrpcTransportTests
         var before = f.Weights();
 
         var request = ServerFixture.Push(id, 2, 1);
-        var expected = GrpcStatusCode.InvalidArgument;
+        var expected = StatusCode.InvalidArgument;
         switch (bad)
         {
             case "wrong name": request.Gradients[1].Name = "bias"; break;
             case "wrong shape": request.Gradients[0].Shape[0] = 2; request.Gradients[0].Shape[1] = 3; break;
             case "too few values": request.Gradients[1].Values.RemoveAt(0); break;
             case "nan": request.Gradients[0].Values[3] = float.NaN; break;
-            case "unknown learner": request.LearnerId = 42; expected = GrpcStatusCode.NotFound; break;
+            case "unknown learner": request.LearnerId = 42; expected = StatusCode.NotFound; break;
             case "future read version": request.ReadVersion = 9; break;
-            case "replay": request.Sequence = 1; request.ReadVersion = 0; request.Gradients[0].Values[0] = 5; expected = GrpcStatusCode.FailedPrecondition; break;
+            case "replay": request.Sequence = 1; request.ReadVersion = 0; request.Gradients[0].Values[0] = 5; expected = StatusCode.FailedPrecondition; break;
         }
 
         if (bad == "replay")
@@ -99,9 +100,9 @@ public sealed class GrpcTransportTests
             before = f.Weights();
         }
 
-        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.PushAsync(request));
-        Assert.Equal(expected, e.Status);
-        Assert.False(string.IsNullOrEmpty(e.Detail));
+        var e = await Assert.ThrowsAsync<RpcException>(() => f.Client.PushAsync(request));
+        Assert.Equal(expected, e.StatusCode);
+        Assert.False(string.IsNullOrEmpty(e.Status.Detail));
         Assert.Equal(before, f.Weights());
     }
 
@@ -110,7 +111,7 @@ public sealed class GrpcTransportTests
     {
         await using var f = await ServerFixture.StartAsync();
         var (status, message) = await RawCall(f.Host.Port, "/pstraining.v1.ParameterServer/Push", [0x0a, 0xff, 0xff, 0xff, 0x0f]);
-        Assert.Equal(GrpcStatusCode.InvalidArgument, status);
+        Assert.Equal(StatusCode.InvalidArgument, status);
         Assert.Contains("malformed PushRequest", message);
         Assert.Equal(0UL, f.Core.Version);
     }
@@ -122,13 +123,13 @@ public sealed class GrpcTransportTests
         var id = (await f.Client.RegisterAsync(new RegisterRequest())).LearnerId;
         var request = ServerFixture.Push(id, 1, 0);
         request.Gradients[0].Values.AddRange(new float[2000]);
-        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.PushAsync(request));
-        Assert.Equal(GrpcStatusCode.ResourceExhausted, e.Status);
-        Assert.Equal("Received message exceeds the maximum configured message size.", e.Detail); // grpc-dotnet's own check
+        var e = await Assert.ThrowsAsync<RpcException>(() => f.Client.PushAsync(request));
+        Assert.Equal(StatusCode.ResourceExhausted, e.StatusCode);
+        Assert.Equal("Received message exceeds the maximum configured message size.", e.Status.Detail); // grpc-dotnet's own check
 
         // A header that announces 2 GB with no body behind it is refused from the header alone.
         var (status, _) = await RawCall(f.Host.Port, "/pstraining.v1.ParameterServer/Push", [], announcedLength: 0x7fffffff);
-        Assert.Equal(GrpcStatusCode.ResourceExhausted, status);
+        Assert.Equal(StatusCode.ResourceExhausted, status);
         Assert.Equal(0UL, f.Core.Version);
     }
 
@@ -140,16 +141,14 @@ public sealed class GrpcTransportTests
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await f.Client.CheckHealthAsync("pstraining.v1.ParameterServer")).Status);
         await f.Client.RegisterAsync(new RegisterRequest());
 
-        using var noToken = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(f.Address);
-        var client = new PsTraining.ParameterServer.Transport.Client.ParameterServerClient(noToken);
+        using var client = new ParameterServerClient(f.Address);
         Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, (await client.CheckHealthAsync()).Status);
-        var missing = await Assert.ThrowsAsync<GrpcStatusException>(() => client.PushAsync(ServerFixture.Push(1, 1, 0)));
-        Assert.Equal(GrpcStatusCode.Unauthenticated, missing.Status);
-        Assert.Equal("missing or invalid credentials", missing.Detail);
+        var missing = await Assert.ThrowsAsync<RpcException>(() => client.PushAsync(ServerFixture.Push(1, 1, 0)));
+        Assert.Equal(StatusCode.Unauthenticated, missing.StatusCode);
+        Assert.Equal("missing or invalid credentials", missing.Status.Detail);
 
-        using var wrong = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(f.Address, new() { Token = "s3cre" });
-        var wrongClient = new PsTraining.ParameterServer.Transport.Client.ParameterServerClient(wrong);
-        Assert.Equal(GrpcStatusCode.Unauthenticated, (await Assert.ThrowsAsync<GrpcStatusException>(() => wrongClient.PullAsync(1))).Status);
+        using var wrongClient = new ParameterServerClient(f.Address, new() { Token = "s3cre" });
+        Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(() => wrongClient.PullAsync(1))).StatusCode);
         // Every method of the service, whatever its kind, refuses a call without the token.
         foreach (var call in new Func<Task>[]
                  {
@@ -157,7 +156,7 @@ public sealed class GrpcTransportTests
                      () => client.LeaveAsync(1), () => client.GetStatsAsync(), async () => { await foreach (var _ in client.WatchStatsAsync(100)) { } },
                  })
         {
-            Assert.Equal(GrpcStatusCode.Unauthenticated, (await Assert.ThrowsAsync<GrpcStatusException>(call)).Status);
+            Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(call)).StatusCode);
         }
 
         Assert.Equal(0UL, f.Core.Version);
@@ -170,8 +169,8 @@ public sealed class GrpcTransportTests
         var fast = (await f.Client.RegisterAsync(new RegisterRequest { Name = "fast" })).LearnerId;
         await f.Client.RegisterAsync(new RegisterRequest { Name = "slow" });
         await f.Client.PushAsync(ServerFixture.Push(fast, 1, 0));
-        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.PushAsync(ServerFixture.Push(fast, 2, 1), TimeSpan.FromMilliseconds(300)));
-        Assert.Equal(GrpcStatusCode.DeadlineExceeded, e.Status);
+        var e = await Assert.ThrowsAsync<RpcException>(() => f.Client.PushAsync(ServerFixture.Push(fast, 2, 1), TimeSpan.FromMilliseconds(300)));
+        Assert.Equal(StatusCode.DeadlineExceeded, e.StatusCode);
         Assert.Equal(1UL, f.Core.Version);
     }
 
@@ -186,8 +185,8 @@ public sealed class GrpcTransportTests
         var held = f.Client.PushAsync(ServerFixture.Push(fast, 2, 1), cancellation: cancel.Token);
         await Task.Delay(200);
         cancel.Cancel();
-        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => held);
-        Assert.Equal(GrpcStatusCode.Cancelled, e.Status);
+        var e = await Assert.ThrowsAsync<RpcException>(() => held);
+        Assert.Equal(StatusCode.Cancelled, e.StatusCode);
 
         // The slow learner's push would have released the held one; the server dropped it with the call.
         await f.Client.PushAsync(ServerFixture.Push(slow, 1, 0));
@@ -201,9 +200,9 @@ public sealed class GrpcTransportTests
     {
         await using var f = await ServerFixture.StartAsync();
         var (status, _) = await RawCall(f.Host.Port, "/pstraining.v1.ParameterServer/Nope", []);
-        Assert.Equal(GrpcStatusCode.Unimplemented, status);
-        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => f.Client.CheckHealthAsync("other.Service"));
-        Assert.Equal(GrpcStatusCode.NotFound, e.Status);
+        Assert.Equal(StatusCode.Unimplemented, status);
+        var e = await Assert.ThrowsAsync<RpcException>(() => f.Client.CheckHealthAsync("other.Service"));
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
     }
 
     [Fact]
@@ -240,10 +239,9 @@ public sealed class GrpcTransportTests
     [Fact]
     public async Task Unreachable_server_is_unavailable()
     {
-        using var channel = new PsTraining.ParameterServer.Transport.Client.GrpcChannel(new Uri("http://127.0.0.1:1"));
-        var client = new PsTraining.ParameterServer.Transport.Client.ParameterServerClient(channel);
-        var e = await Assert.ThrowsAsync<GrpcStatusException>(() => client.CheckHealthAsync());
-        Assert.Equal(GrpcStatusCode.Unavailable, e.Status);
+        using var client = new ParameterServerClient(new Uri("http://127.0.0.1:1"));
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.CheckHealthAsync());
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
     }
 
     [Fact]
@@ -270,12 +268,13 @@ public sealed class GrpcTransportTests
     }
 
     /// <summary>A hand-framed call, for input our client would never send.</summary>
-    private static async Task<(GrpcStatusCode Status, string Message)> RawCall(int port, string path, byte[] payload, uint? announcedLength = null)
+    private static async Task<(StatusCode Status, string Message)> RawCall(int port, string path, byte[] payload, uint? announcedLength = null)
     {
         using var http = new HttpClient { DefaultRequestVersion = HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
-        var frame = new byte[GrpcProtocol.HeaderSize + payload.Length];
+        const int header = 5; // a compressed flag and a big-endian length
+        var frame = new byte[header + payload.Length];
         System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), announcedLength ?? (uint)payload.Length);
-        payload.CopyTo(frame, GrpcProtocol.HeaderSize);
+        payload.CopyTo(frame, header);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"http://127.0.0.1:{port}{path}")
         {
             Content = new ByteArrayContent(frame),
@@ -287,8 +286,8 @@ public sealed class GrpcTransportTests
         using var response = await http.SendAsync(request);
         await response.Content.ReadAsByteArrayAsync();
         var headers = response.Headers.Contains("grpc-status") ? (System.Net.Http.Headers.HttpHeaders)response.Headers : response.TrailingHeaders;
-        var status = (GrpcStatusCode)int.Parse(headers.GetValues("grpc-status").First(), System.Globalization.CultureInfo.InvariantCulture);
-        var message = headers.TryGetValues("grpc-message", out var m) ? GrpcProtocol.DecodeMessage(m.First()) : "";
+        var status = (StatusCode)int.Parse(headers.GetValues("grpc-status").First(), System.Globalization.CultureInfo.InvariantCulture);
+        var message = headers.TryGetValues("grpc-message", out var m) ? Uri.UnescapeDataString(m.First()) /* grpc-message is percent-encoded */ : "";
         return (status, message);
     }
 }

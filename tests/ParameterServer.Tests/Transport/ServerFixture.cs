@@ -1,5 +1,5 @@
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.Client;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol.V1;
@@ -33,8 +33,8 @@ internal sealed class ServerFixture : IAsyncDisposable
             Token = token is null ? null : new BearerToken(token),
             MaxReceiveMessageSize = maxMessage,
         });
-        var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{host.Port}"), new GrpcChannelOptions { Token = token });
-        return new ServerFixture(core, host, new ParameterServerClient(channel));
+        var channel = new ParameterServerClient(new Uri($"http://127.0.0.1:{host.Port}"), new ParameterServerClientOptions { Token = token });
+        return new ServerFixture(core, host, channel);
     }
 
     /// <summary>A push of the right layout (w: 3×2, b: 4) with every value set to <paramref name="value"/>.</summary>
@@ -50,7 +50,7 @@ internal sealed class ServerFixture : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Client.Channel.Dispose();
+        Client.Dispose();
         await Host.DisposeAsync();
         Core.Dispose();
     }

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Transport;
+using Grpc.Core;
 using PsTraining.Protocol.V1;
 using Proto = PsTraining.Protocol.V1;
 using PsTraining.Protocol;

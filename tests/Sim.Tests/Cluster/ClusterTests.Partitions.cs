@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Hosting;
-using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.Client;
 using PsTraining.Sim.Cluster;
 using PsTraining.Protocol;
 
@@ -114,8 +114,8 @@ public sealed partial class ClusterTests
             for (var k = 0; k < ports.Count; k++)
             {
                 var range = ParameterPartition.Of(layout, k, ports.Count);
-                using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{ports[k]}"));
-                versions[k] = await new ParameterServerClient(channel).PullIntoAsync(0, range.Layout, weights.AsMemory(range.Start, range.Length));
+                using var channel = new ParameterServerClient(new Uri($"http://127.0.0.1:{ports[k]}"));
+                versions[k] = await channel.PullIntoAsync(0, range.Layout, weights.AsMemory(range.Start, range.Length));
             }
 
             return new TrainedRun(weights, versions, lines);

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using PsTraining.ParameterServer.Transport.Client;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Sim.Cluster;
 using static PsTraining.Sim.Tests.Deploy.RenderedManifests;
@@ -47,10 +47,10 @@ public sealed class KubernetesStandInTests
             // The probes, against what they target: the gRPC health service of each server, with the services they name.
             for (var k = 0; k < replicas; k++)
             {
-                using var channel = new GrpcChannel(new Uri($"http://127.0.0.1:{serverPorts[k][(int)serverContainer["readinessProbe"]!["grpc"]!["port"]!]}"));
+                using var channel = new ParameterServerClient(new Uri($"http://127.0.0.1:{serverPorts[k][(int)serverContainer["readinessProbe"]!["grpc"]!["port"]!]}"));
                 foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
                 {
-                    var health = await Eventually(() => new ParameterServerClient(channel).CheckHealthAsync((string?)serverContainer[probe]!["grpc"]!["service"] ?? "", TimeSpan.FromSeconds(5)));
+                    var health = await Eventually(() => channel.CheckHealthAsync((string?)serverContainer[probe]!["grpc"]!["service"] ?? "", TimeSpan.FromSeconds(5)));
                     Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
                 }
             }
