@@ -74,6 +74,20 @@ def main():
                                "delta": {t.name: [a - b for a, b in zip(t.values, at_pull[t.name])] for t in answered.weights}}
         result["push_without_weights"] = len(pushed.weights)
 
+        # The rest of the service: a heartbeat, the statistics once and as a stream, and leaving.
+        me = registered.learner_id
+        result["heartbeat_version"] = unary("/pstraining.v1.ParameterServer/Heartbeat", ps.HeartbeatRequest(learner_id=me), ps.HeartbeatResponse).version
+        stats = unary("/pstraining.v1.ParameterServer/GetStats", ps.GetStatsRequest(), ps.Stats)
+        result["stats"] = {"version": stats.version, "applied": stats.applied, "learners": [l.name for l in stats.learners]}
+        watch = channel.unary_stream("/pstraining.v1.ParameterServer/WatchStats", request_serializer=lambda m: m.SerializeToString(),
+                                     response_deserializer=ps.Stats.FromString)
+        watched = watch(ps.WatchStatsRequest(interval_ms=50), metadata=metadata, timeout=30)
+        result["watched_versions"] = [next(watched).version for _ in range(2)]
+        watched.cancel()
+        unary("/pstraining.v1.ParameterServer/Leave", ps.LeaveRequest(learner_id=me), ps.LeaveResponse)
+        after_leave = unary("/pstraining.v1.ParameterServer/GetStats", ps.GetStatsRequest(), ps.Stats)
+        result["live_after_leave"] = [l.live for l in after_leave.learners if l.learner_id == me]
+
     print(json.dumps(result))
     ok = (result["health"] == "SERVING" and result["push"]["version"] == 1 and result["nan_push"] == "INVALID_ARGUMENT"
           and result["version_after"] == 1 and result["push_pull"]["weights_version"] == 2)

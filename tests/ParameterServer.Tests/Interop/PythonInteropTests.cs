@@ -49,6 +49,13 @@ public sealed class PythonInteropTests
         }
 
         Assert.Equal(0, r.GetProperty("push_without_weights").GetInt32());
+
+        // Every other RPC of the service, called by grpcio through the generated path.
+        Assert.Equal(2UL, r.GetProperty("heartbeat_version").GetUInt64());
+        Assert.Equal((2UL, 2UL), (r.GetProperty("stats").GetProperty("version").GetUInt64(), r.GetProperty("stats").GetProperty("applied").GetUInt64()));
+        Assert.Equal(["python"], r.GetProperty("stats").GetProperty("learners").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal([2UL, 2UL], r.GetProperty("watched_versions").EnumerateArray().Select(v => v.GetUInt64()));
+        Assert.Equal([false], r.GetProperty("live_after_leave").EnumerateArray().Select(v => v.GetBoolean()));
         Assert.Equal(2UL, f.Core.Version);
     }
 
