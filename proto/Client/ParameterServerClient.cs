@@ -15,7 +15,7 @@ namespace PsTraining.Protocol.Client;
 /// </summary>
 public sealed class ParameterServerClient : IDisposable
 {
-    private const string Service = "pstraining.v1.ParameterServer";
+    private static readonly string Service = V1.ParameterServer.Descriptor.FullName;
 
     private static readonly Method<IWireWriter, PooledPayload> PullMethod =
         new(MethodType.Unary, Service, "Pull", TensorMarshallers.Writer, TensorMarshallers.Payload);

@@ -7,10 +7,18 @@ public sealed class PooledPayload : IDisposable
 {
     private byte[]? _buffer;
 
-    internal PooledPayload(byte[] buffer, int length)
+    private PooledPayload(byte[] buffer, int length)
     {
         _buffer = buffer;
         Memory = buffer.AsMemory(0, length);
+    }
+
+    /// <summary>One block copy of <paramref name="payload"/> (valid only while a marshaller runs) into a pooled buffer.</summary>
+    public static PooledPayload CopyOf(ReadOnlySequence<byte> payload)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+        payload.CopyTo(buffer);
+        return new PooledPayload(buffer, (int)payload.Length);
     }
 
     public ReadOnlyMemory<byte> Memory { get; }

@@ -9,18 +9,10 @@ public sealed record PushWire(uint LearnerId, ulong Sequence, ulong ReadVersion,
 {
     private const string Context = "PushRequest";
 
-    /// <summary>The pooled buffer the gradients are slices of, if any: it goes back to the pool on <see cref="Dispose"/>.</summary>
-    internal byte[]? Pooled { get; init; }
+    /// <summary>The pooled payload the gradients are slices of, if any: it goes back to the pool on <see cref="Dispose"/>.</summary>
+    internal PooledPayload? Payload { get; init; }
 
-    private int _disposed;
-
-    public void Dispose()
-    {
-        if (Pooled is { } pooled && Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            System.Buffers.ArrayPool<byte>.Shared.Return(pooled);
-        }
-    }
+    public void Dispose() => Payload?.Dispose();
 
     /// <summary>Decodes <paramref name="data"/>; the gradients are slices of it, valid as long as it is.</summary>
     public static PushWire Parse(ReadOnlyMemory<byte> data)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using Grpc.Core;
 
 namespace PsTraining.Protocol.Wire;
@@ -20,13 +19,7 @@ public static class TensorMarshallers
 
     /// <summary>A response read later by a block codec (<see cref="PullWire"/>): one block copy of its bytes into a pooled buffer.</summary>
     public static Marshaller<PooledPayload> Payload { get; } = Marshallers.Create<PooledPayload>(
-        (_, _) => throw new NotSupportedException("this marshaller only reads"), context =>
-        {
-            var payload = context.PayloadAsReadOnlySequence();
-            var buffer = ArrayPool<byte>.Shared.Rent((int)payload.Length);
-            payload.CopyTo(buffer);
-            return new PooledPayload(buffer, (int)payload.Length);
-        });
+        (_, _) => throw new NotSupportedException("this marshaller only reads"), context => PooledPayload.CopyOf(context.PayloadAsReadOnlySequence()));
 
     private static void Serialize(IWireWriter message, SerializationContext context)
     {
@@ -50,16 +43,14 @@ public static class TensorMarshallers
     /// </summary>
     private static PushWire DeserializePush(DeserializationContext context)
     {
-        var payload = context.PayloadAsReadOnlySequence();
-        var pooled = ArrayPool<byte>.Shared.Rent((int)payload.Length);
+        var payload = PooledPayload.CopyOf(context.PayloadAsReadOnlySequence());
         try
         {
-            payload.CopyTo(pooled);
-            return PushWire.Parse(pooled.AsMemory(0, (int)payload.Length)) with { Pooled = pooled };
+            return PushWire.Parse(payload.Memory) with { Payload = payload };
         }
         catch (PsException e)
         {
-            ArrayPool<byte>.Shared.Return(pooled);
+            payload.Dispose();
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
     }

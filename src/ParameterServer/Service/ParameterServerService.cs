@@ -19,7 +19,8 @@ namespace PsTraining.ParameterServer.Service;
 [BindServiceMethod(typeof(Proto.ParameterServer), nameof(Proto.ParameterServer.BindService))]
 public sealed class ParameterServerService(ParameterServerCore core, PsInstruments? instruments = null)
 {
-    public const string Name = "pstraining.v1.ParameterServer";
+    /// <summary>pstraining.v1.ParameterServer, as the generated descriptor names it.</summary>
+    public static string Name => Proto.ParameterServer.Descriptor.FullName;
 
     /// <summary>The shortest interval between two WatchStats updates, whatever the caller asks.</summary>
     private static readonly TimeSpan MinWatchInterval = TimeSpan.FromMilliseconds(50);
