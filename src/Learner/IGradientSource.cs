@@ -1,4 +1,3 @@
-using PsTraining.ParameterServer.Core;
 using PsTraining.Protocol;
 
 namespace PsTraining.Learner;

@@ -1,5 +1,4 @@
 using System.Diagnostics.Metrics;
-using PsTraining.ParameterServer.Observability;
 using PsTraining.Protocol;
 
 namespace PsTraining.Learner;

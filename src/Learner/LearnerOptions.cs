@@ -1,5 +1,5 @@
 using PsTraining.Models.Speed;
-using PsTraining.ParameterServer.Hosting;
+using PsTraining.Hosting;
 using PsTraining.Torch;
 
 namespace PsTraining.Learner;

@@ -1,5 +1,5 @@
-using PsTraining.ParameterServer.Hosting;
-using PsTraining.ParameterServer.Observability;
+using PsTraining.Hosting;
+using PsTraining.Hosting.Metrics;
 using Grpc.Core;
 using PsTraining.Torch;
 using PsTraining.Protocol;
@@ -21,18 +21,19 @@ public static class Program
     {
         using var stop = new StopSignals();
         var name = options.LearnerName;
-        using var telemetry = Telemetry.Start("pstraining-learner", $"{Environment.MachineName}:{name}", MetricNames.LearnerMeter);
-        await using var metrics = options.MetricsPort is { } port ? await MetricsEndpoint.StartAsync(telemetry.Prometheus, port, loopbackOnly: !options.ListenOnAll) : null;
-        if (metrics is not null)
+        using var meter = MetricsExport.CreateMeter(MetricNames.LearnerMeter);
+        await using var metrics = await MetricsHost.StartAsync(
+            new MetricsOptions("pstraining-learner", $"{Environment.MachineName}:{name}", options.MetricsPort, !options.ListenOnAll), MetricNames.LearnerMeter);
+        if (metrics.Port is { } port)
         {
             // A line for the launcher (which scrapes every learner) as well as for a person.
-            Console.Error.WriteLine($"{name}: metrics on http://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{metrics.Port}/metrics");
-            Console.Out.WriteLine($"{{\"kind\":\"metrics\",\"name\":\"{name}\",\"url\":\"http://127.0.0.1:{metrics.Port}/metrics\"}}");
+            Console.Error.WriteLine($"{name}: metrics on http://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{port}{MetricsExport.Path}");
+            Console.Out.WriteLine($"{{\"kind\":\"metrics\",\"name\":\"{name}\",\"url\":\"http://127.0.0.1:{port}{MetricsExport.Path}\"}}");
         }
 
         try
         {
-            return await new Worker(options, Console.Out, Console.Error, learner => new LearnerInstruments(telemetry.Meter, learner)).RunAsync(stop.Token);
+            return await new Worker(options, Console.Out, Console.Error, learner => new LearnerInstruments(meter, learner)).RunAsync(stop.Token);
         }
         catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
         {

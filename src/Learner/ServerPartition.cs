@@ -1,4 +1,3 @@
-using PsTraining.ParameterServer.Core;
 using PsTraining.Protocol.Client;
 using PsTraining.Protocol;
 

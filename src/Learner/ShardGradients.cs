@@ -1,6 +1,5 @@
 using PsTraining.Models.Data;
 using PsTraining.Models.Zoo;
-using PsTraining.ParameterServer.Core;
 using PsTraining.Torch;
 using PsTraining.Torch.Modules;
 using static PsTraining.Torch.torch.nn;

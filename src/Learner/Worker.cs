@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using PsTraining.Models.Data;
-using PsTraining.ParameterServer.Core;
 using Grpc.Core;
 using PsTraining.Protocol.Client;
 using PsTraining.Protocol.V1;

@@ -1,8 +1,9 @@
 using System.Globalization;
+using PsTraining.Hosting;
+using PsTraining.Hosting.Metrics;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Hosting;
-using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol;
 
@@ -19,8 +20,8 @@ public static class Program
     {
         // Before anything is served: a SIGTERM that comes as soon as the server says it listens must find the handler.
         using var signals = new StopSignals();
-        using var telemetry = Telemetry.Start("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", MetricNames.ParameterServerMeter);
-        var instruments = new PsInstruments(telemetry.Meter);
+        using var meter = MetricsExport.CreateMeter(MetricNames.ParameterServerMeter);
+        var instruments = new PsInstruments(meter);
         ParameterServerCore core;
         ParameterPartition partition;
         BearerToken? token;
@@ -46,21 +47,23 @@ public static class Program
         using (core)
         {
             instruments.Observe(core);
-            var host = await ParameterServerHost.StartAsync(core, instruments, new GrpcServerOptions
+            var host = await ParameterServerHost.StartAsync(core, instruments, new ServerHostOptions
             {
+                Port = options.Port,
+                LoopbackOnly = !options.ListenOnAll,
+                CertificatePath = options.TlsCertificate,
+                CertificatePassword = options.TlsCertificatePassword,
                 Token = token,
                 MaxReceiveMessageSize = options.MaxMessageBytes,
                 MaxSendMessageSize = options.MaxMessageBytes,
-            }, options.Port, loopbackOnly: !options.ListenOnAll, options.TlsCertificate, options.TlsCertificatePassword);
+                Metrics = new MetricsOptions("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", options.MetricsPort, !options.ListenOnAll),
+            });
 
             // The metrics line comes first: whoever waits for "listening" has then seen both ports.
-            await using var metrics = options.MetricsPort is { } metricsPort
-                ? await MetricsEndpoint.StartAsync(telemetry.Prometheus, metricsPort, loopbackOnly: !options.ListenOnAll)
-                : null;
             var bound = options.ListenOnAll ? "0.0.0.0" : "127.0.0.1";
-            if (metrics is not null)
+            if (host.MetricsPort is { } metricsPort)
             {
-                Console.WriteLine($"metrics on http://{bound}:{metrics.Port}/metrics");
+                Console.WriteLine($"metrics on http://{bound}:{metricsPort}{MetricsExport.Path}");
             }
 
             var scheme = options.TlsCertificate is null ? "http" : "https";

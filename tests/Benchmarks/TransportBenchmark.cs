@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Observability;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using PsTraining.Hosting.Metrics;
 using PsTraining.Protocol.Client;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Service;
@@ -74,8 +76,9 @@ public static class TransportBenchmark
             $"| {size} | {learners} | {server} | {r.PushesPerSecond:F1} | {r.PushesPerSecond * size * 4 / 1e6:F1} | {r.P50:F2} | {r.P99:F2} | {(ratio is { } x ? x.ToString("F2", CultureInfo.InvariantCulture) : "")} |"));
 
     /// <summary>
-    /// <c>metrics</c>: push+pull throughput of our server with its metrics on (the instruments recording into the
-    /// OpenTelemetry SDK, scraped through the Prometheus exporter every second, as Prometheus would) and off, alternating.
+    /// <c>metrics</c>: push+pull throughput of our server with its metrics on (our instruments, ASP.NET Core's and the
+    /// runtime's recording into the OpenTelemetry SDK, /metrics scraped over HTTP every second, as Prometheus would) and
+    /// off (no SDK at all), alternating.
     /// Usage: dotnet run --project tests/Benchmarks -c Release -- metrics [--seconds 3] [--repeats 5] [--learners 4]
     /// </summary>
     public static async Task<int> RunMetricsAsync(string[] args)
@@ -100,20 +103,8 @@ public static class TransportBenchmark
                 return (await MeasureOurs(61706, learners, seconds, pullEveryStep: true)).PushesPerSecond;
             }
 
-            using var telemetry = Telemetry.Start("pstraining-benchmark", "metrics-on", MetricNames.ParameterServerMeter);
-            using var scraping = new CancellationTokenSource();
-            var scraper = Task.Run(async () =>
-            {
-                while (!scraping.IsCancellationRequested)
-                {
-                    await telemetry.Prometheus.Scrape();
-                    await Task.Delay(1000, scraping.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-                }
-            });
-            var rate = (await MeasureOurs(61706, learners, seconds, pullEveryStep: true, new PsInstruments(telemetry.Meter))).PushesPerSecond;
-            scraping.Cancel();
-            await scraper;
-            return rate;
+            using var meter = MetricsExport.CreateMeter(MetricNames.ParameterServerMeter);
+            return (await MeasureOurs(61706, learners, seconds, pullEveryStep: true, new PsInstruments(meter))).PushesPerSecond;
         }
 
         await Measure(false); // warm-up, not counted
@@ -145,11 +136,12 @@ public static class TransportBenchmark
         return 0;
     }
 
-    /// <summary>Nanoseconds the server's instruments take to record one push and one pull, with the SDK and its Prometheus reader attached.</summary>
+    /// <summary>Nanoseconds the server's instruments take to record one push and one pull, with the SDK and its Prometheus exporter attached.</summary>
     private static double RecordingNanoseconds()
     {
-        using var telemetry = Telemetry.Start("pstraining-benchmark", "recording", MetricNames.ParameterServerMeter);
-        var instruments = new PsInstruments(telemetry.Meter);
+        using var meter = MetricsExport.CreateMeter(MetricNames.ParameterServerMeter);
+        var instruments = new PsInstruments(meter);
+        using var provider = Sdk.CreateMeterProviderBuilder().AddMeter(meter.Name).AddPrometheusExporter().Build();
         string[] learners = ["learner-1", "learner-2", "learner-3", "learner-4"];
         void Record(int i)
         {
@@ -175,12 +167,31 @@ public static class TransportBenchmark
         return clock.Elapsed.TotalNanoseconds / count;
     }
 
+    /// <summary>Our server in this process; with <paramref name="instruments"/>, its metrics are on and scraped every second.</summary>
     private static async Task<Result> MeasureOurs(int size, int learners, double seconds, bool pullEveryStep, PsInstruments? instruments = null)
     {
         var layout = new ParameterLayout([("w", [size])]);
         using var core = new ParameterServerCore(layout, new float[size], new CoreOptions { Shards = 4, LearningRate = 0.001f }, instruments: instruments);
-        await using var host = await ParameterServerHost.StartAsync(core, instruments, new GrpcServerOptions());
-        return await Drive(host.Port, size, learners, seconds, pullEveryStep);
+        await using var host = await ParameterServerHost.StartAsync(core, instruments, new ServerHostOptions
+        {
+            Metrics = instruments is null ? null : new MetricsOptions("pstraining-benchmark", "metrics-on", Port: 0),
+        });
+        using var scraping = new CancellationTokenSource();
+        var scraper = host.MetricsPort is { } port ? Scrape(new Uri($"http://127.0.0.1:{port}{MetricsExport.Path}"), scraping.Token) : Task.CompletedTask;
+        var result = await Drive(host.Port, size, learners, seconds, pullEveryStep);
+        await scraping.CancelAsync();
+        await scraper;
+        return result;
+    }
+
+    private static async Task Scrape(Uri metrics, CancellationToken stop)
+    {
+        using var http = new HttpClient();
+        while (!stop.IsCancellationRequested)
+        {
+            await http.GetStringAsync(metrics, CancellationToken.None);
+            await Task.Delay(1000, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
     }
 
     private static async Task<Result> MeasurePython(int size, int learners, double seconds, bool pullEveryStep)

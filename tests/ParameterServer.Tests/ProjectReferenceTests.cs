@@ -5,7 +5,8 @@ namespace PsTraining.ParameterServer.Tests;
 
 /// <summary>
 /// The contract and the core stay libraries that anything may reference: no web host, no cluster runtime, no tensor
-/// engine, and no other project of ours but the contract (read from the project files themselves).
+/// engine, and no other project of ours but the contract; the hosting library knows no model, no tensor and no
+/// service; and the learner sees the server through the contract only (read from the project files themselves).
 /// </summary>
 public sealed class ProjectReferenceTests
 {
@@ -15,8 +16,7 @@ public sealed class ProjectReferenceTests
     public void The_contract_and_the_core_reference_no_host_cluster_or_tensor_library(string project, string[] allowedProjects)
     {
         var xml = XDocument.Load(Path.Combine(PythonProcess.RepositoryRoot(), project));
-        var items = xml.Descendants().Where(e => e.Name.LocalName is "PackageReference" or "FrameworkReference" or "ProjectReference")
-            .Select(e => (Kind: e.Name.LocalName, Include: e.Attribute("Include")?.Value ?? "")).ToList();
+        var items = References(project);
 
         Assert.DoesNotContain(items, i => i.Kind == "FrameworkReference");
         Assert.DoesNotContain(items, i => i.Include.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal)
@@ -27,4 +27,25 @@ public sealed class ProjectReferenceTests
         Assert.Equal(allowedProjects, items.Where(i => i.Kind == "ProjectReference").Select(i => Path.GetFileName(i.Include)));
         Assert.DoesNotContain(xml.Descendants(), e => e.Name.LocalName == "OutputType" && e.Value.Equals("Exe", StringComparison.OrdinalIgnoreCase));
     }
+
+    [Fact]
+    public void The_hosting_library_references_no_project_of_ours_and_no_tensor_or_grpc_service_library()
+    {
+        var items = References("src/Hosting/PsTraining.Hosting.csproj");
+        Assert.DoesNotContain(items, i => i.Kind == "ProjectReference");
+        Assert.DoesNotContain(items, i => i.Include.StartsWith("Grpc.", StringComparison.Ordinal) || i.Include.StartsWith("TorchSharp", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_learner_references_the_contract_and_not_the_server()
+    {
+        var projects = References("src/Learner/PsTraining.Learner.csproj").Where(i => i.Kind == "ProjectReference").Select(i => Path.GetFileName(i.Include)).ToList();
+        Assert.Contains("PsTraining.Protocol.csproj", projects);
+        Assert.DoesNotContain(projects, p => p.StartsWith("PsTraining.ParameterServer", StringComparison.Ordinal));
+    }
+
+    private static List<(string Kind, string Include)> References(string project) =>
+        XDocument.Load(Path.Combine(PythonProcess.RepositoryRoot(), project)).Descendants()
+            .Where(e => e.Name.LocalName is "PackageReference" or "FrameworkReference" or "ProjectReference")
+            .Select(e => (Kind: e.Name.LocalName, Include: e.Attribute("Include")?.Value ?? "")).ToList();
 }

@@ -5,36 +5,51 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
+using PsTraining.Hosting;
+using PsTraining.Hosting.Metrics;
+using PsTraining.Protocol;
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Service;
 
 namespace PsTraining.ParameterServer.Hosting;
 
 /// <summary>
-/// The gRPC front door on ASP.NET Core: pstraining.v1.ParameterServer (<c>MapGrpcService</c>), grpc.health.v1.Health
-/// answering for "" and for the named service, and server reflection, over HTTP/2 only (h2c in plain text, which
-/// grpcio needs, or TLS with ALPN when a certificate is given). Port 0 picks a free port; <see cref="Port"/> tells which.
+/// The server on ASP.NET Core: pstraining.v1.ParameterServer (<c>MapGrpcService</c>), grpc.health.v1.Health answering
+/// for "" and for the named service, and server reflection, over HTTP/2 only (h2c in plain text, which grpcio needs,
+/// or TLS with ALPN when a certificate is given); and, when asked, <c>/metrics</c> on a second port over HTTP/1.1.
+/// Port 0 picks a free port; <see cref="Port"/> and <see cref="MetricsPort"/> tell which.
 /// </summary>
 public sealed class ParameterServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly KestrelListener _grpc;
+    private readonly KestrelListener? _metrics;
 
-    private ParameterServerHost(WebApplication app, int port)
+    private ParameterServerHost(WebApplication app, KestrelListener grpc, KestrelListener? metrics)
     {
         _app = app;
-        Port = port;
+        _grpc = grpc;
+        _metrics = metrics;
     }
 
-    public int Port { get; }
+    public int Port => _grpc.Port;
 
-    public static Task<ParameterServerHost> StartAsync(ParameterServerCore core, GrpcServerOptions options, int port = 0, bool loopbackOnly = true,
-        string? certificatePath = null, string? certificatePassword = null) =>
-        StartAsync(core, null, options, port, loopbackOnly, certificatePath, certificatePassword);
+    /// <summary>The port of <c>/metrics</c>, or null when none is served.</summary>
+    public int? MetricsPort => _metrics?.Port;
 
-    /// <summary>Starts serving; <paramref name="instruments"/> (optional) time the calls for the metrics.</summary>
-    public static async Task<ParameterServerHost> StartAsync(ParameterServerCore core, PsInstruments? instruments, GrpcServerOptions options, int port = 0,
-        bool loopbackOnly = true, string? certificatePath = null, string? certificatePassword = null)
+    public static Task<ParameterServerHost> StartAsync(ParameterServerCore core, ServerHostOptions options) => StartAsync(core, null, options);
+
+    /// <summary>Starts serving; <paramref name="instruments"/> (given when <see cref="ServerHostOptions.Metrics"/> is) time the calls.</summary>
+    public static async Task<ParameterServerHost> StartAsync(ParameterServerCore core, PsInstruments? instruments, ServerHostOptions options)
     {
+        var grpc = new KestrelListener(options.Port, options.LoopbackOnly, HttpProtocols.Http2, listen =>
+        {
+            if (options.CertificatePath is { } certificate)
+            {
+                listen.UseHttps(certificate, options.CertificatePassword);
+            }
+        });
+        var metrics = options.Metrics is { Port: not null } m ? MetricsExport.Listener(m) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders(); // the host prints its own status lines
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -43,20 +58,14 @@ public sealed class ParameterServerHost : IAsyncDisposable
             kestrel.Limits.Http2.InitialConnectionWindowSize = 16 * 1024 * 1024;
             kestrel.Limits.Http2.InitialStreamWindowSize = 8 * 1024 * 1024;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
-            KestrelListener.Listen(kestrel, port, loopbackOnly, listen =>
-            {
-                listen.Protocols = HttpProtocols.Http2;
-                if (certificatePath is not null)
-                {
-                    listen.UseHttps(certificatePath, certificatePassword);
-                }
-            });
+            grpc.AddTo(kestrel);
+            metrics?.AddTo(kestrel);
         });
 
-        builder.Services.AddGrpc(grpc =>
+        builder.Services.AddGrpc(service =>
             {
-                grpc.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
-                grpc.MaxSendMessageSize = options.MaxSendMessageSize;
+                service.MaxReceiveMessageSize = options.MaxReceiveMessageSize;
+                service.MaxSendMessageSize = options.MaxSendMessageSize;
             })
             .AddServiceOptions<ParameterServerService>(service =>
             {
@@ -73,13 +82,27 @@ public sealed class ParameterServerHost : IAsyncDisposable
         builder.Services.AddGrpcHealthChecks(health => health.Services.Map(ParameterServerService.Name, _ => true))
             .AddCheck("core", () => HealthCheckResult.Healthy());
         builder.Services.AddGrpcReflection();
+        if (options.Metrics is { } metricsOptions)
+        {
+            builder.AddMetricsExport(metricsOptions, MetricNames.ParameterServerMeter);
+        }
 
         var app = builder.Build();
+        if (metrics is not null)
+        {
+            app.UseMetricsEndpoint(metrics);
+        }
+
+        if (options.Metrics is not null)
+        {
+            app.Use(GrpcStatusMetricsTag.Tag);
+        }
+
         app.MapGrpcService<ParameterServerService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         await app.StartAsync();
-        return new ParameterServerHost(app, KestrelListener.BoundPort(app));
+        return new ParameterServerHost(app, grpc, metrics);
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using PsTraining.Hosting;
 using PsTraining.ParameterServer.Core;
 using PsTraining.Protocol;
 

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using Grpc.Core;
 using Proto = PsTraining.Protocol.V1;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Observability;
 using PsTraining.Protocol.V1;
 using PsTraining.Protocol.Wire;
 

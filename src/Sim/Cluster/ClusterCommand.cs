@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using PsTraining.ParameterServer.Hosting;
+using PsTraining.Hosting;
 
 namespace PsTraining.Sim.Cluster;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using PsTraining.ParameterServer.Observability;
+using System.Diagnostics.Metrics;
+using PsTraining.Hosting.Metrics;
 using PsTraining.Protocol;
 using PsTraining.ParameterServer.Core;
 
@@ -12,23 +13,23 @@ namespace PsTraining.Sim.Simulation;
 /// </summary>
 public sealed class LiveMetrics : IAsyncDisposable
 {
-    private readonly Telemetry _telemetry;
-    private readonly MetricsEndpoint _endpoint;
+    private readonly Meter _meter;
+    private readonly MetricsHost _host;
     private readonly double _pace;
     private readonly Stopwatch _clock = new();
 
-    private LiveMetrics(Telemetry telemetry, MetricsEndpoint endpoint, double pace)
+    private LiveMetrics(Meter meter, MetricsHost host, double pace)
     {
-        _telemetry = telemetry;
-        _endpoint = endpoint;
+        _meter = meter;
+        _host = host;
         _pace = pace;
-        Instruments = new PsInstruments(telemetry.Meter, mode: "sim");
+        Instruments = new PsInstruments(meter, mode: "sim");
     }
 
     /// <summary>For the simulation's core.</summary>
     public PsInstruments Instruments { get; }
 
-    public string Url => $"http://127.0.0.1:{_endpoint.Port}/metrics";
+    public string Url => $"http://127.0.0.1:{_host.Port}{MetricsExport.Path}";
 
     public static async Task<LiveMetrics> StartAsync(int port, double pace)
     {
@@ -37,8 +38,8 @@ public sealed class LiveMetrics : IAsyncDisposable
             throw new ArgumentException($"--pace must be a number > 0 (virtual time units per second), not {pace}");
         }
 
-        var telemetry = Telemetry.Start("pstraining-simulator", $"{Environment.MachineName}:sim", MetricNames.ParameterServerMeter);
-        return new LiveMetrics(telemetry, await MetricsEndpoint.StartAsync(telemetry.Prometheus, port), pace);
+        var meter = MetricsExport.CreateMeter(MetricNames.ParameterServerMeter);
+        return new LiveMetrics(meter, await MetricsHost.StartAsync(new MetricsOptions("pstraining-simulator", $"{Environment.MachineName}:sim", port), MetricNames.ParameterServerMeter), pace);
     }
 
     /// <summary>Wraps <paramref name="sink"/> so that each applied gradient is handed on when the wall clock reaches its virtual time.</summary>
@@ -59,7 +60,7 @@ public sealed class LiveMetrics : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await _endpoint.DisposeAsync();
-        _telemetry.Dispose();
+        await _host.DisposeAsync();
+        _meter.Dispose();
     }
 }

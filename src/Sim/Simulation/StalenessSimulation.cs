@@ -2,7 +2,6 @@ using PsTraining.Learner;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Observability;
 using PsTraining.Protocol;
 
 namespace PsTraining.Sim.Simulation;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using PsTraining.ParameterServer.Observability;
 using PsTraining.ParameterServer.Tests.Interop;
 using Grpc.Core;
 using PsTraining.Protocol.Client;
@@ -12,12 +11,20 @@ namespace PsTraining.ParameterServer.Tests.Observability;
 /// <summary>/metrics of a real parameter-server process: valid for promtool, agreeing with what the pushes got, names pinned.</summary>
 public sealed partial class MetricsTests
 {
-    /// <summary>Every series name the server exports, and so its unit; a rename must change this list (and the dashboards).</summary>
+    /// <summary>Every family of ours the server exports, and so its unit; a rename must change this list (and the dashboards).</summary>
     private static readonly string[] PinnedNames =
     [
         "pstraining_ps_learners_live", "pstraining_ps_model_version", "pstraining_ps_pull_duration_seconds", "pstraining_ps_push_duration_seconds",
         "pstraining_ps_pushes_applied_total", "pstraining_ps_pushes_duplicate_total", "pstraining_ps_pushes_rejected_total", "pstraining_ps_received_bytes_total",
-        "pstraining_ps_sent_bytes_total", "pstraining_ps_staleness", "pstraining_ps_staleness_max", "target_info",
+        "pstraining_ps_sent_bytes_total", "pstraining_ps_staleness", "pstraining_ps_staleness_max",
+    ];
+
+    /// <summary>Families of ASP.NET Core, Kestrel and the runtime that the dashboards use; the runtime's *_count gauges come renamed.</summary>
+    private static readonly string[] PlatformNames =
+    [
+        "http_server_request_duration_seconds", "kestrel_active_connections", "dotnet_gc_collections_total", "dotnet_gc_pause_time_seconds_total",
+        "dotnet_gc_heap_total_allocated_bytes_total", "dotnet_thread_pool_threads", "dotnet_thread_pool_queue_length", "dotnet_thread_pool_work_item_count_total",
+        "dotnet_process_cpu_time_seconds_total", "dotnet_process_cpus", "dotnet_assemblies_loaded", "target_info",
     ];
 
     [Fact]
@@ -73,7 +80,7 @@ public sealed partial class MetricsTests
         await Push(b, 1, 0); // staleness 2
         await Push(a, 3, 2); // staleness 1
         await Push(a, 3, 2); // a retry: acknowledged again, not applied
-        await Assert.ThrowsAsync<RpcException>(() => client.PushAsync(Request(b, 5, 0))); // a gap in the sequence
+        var refused = await Assert.ThrowsAsync<RpcException>(() => client.PushAsync(Request(b, 5, 0))); // a gap in the sequence
         var weights = await client.PullAsync(a);
 
         var text = await Scrape(server);
@@ -96,32 +103,60 @@ public sealed partial class MetricsTests
         Assert.Equal("2", Value(text, "pstraining_ps_staleness_max", "learner=\"slow\""));
         Assert.Contains("otel_scope_name=\"PsTraining.ParameterServer\"", text);
         Assert.Equal((4 * weights.Weights.Sum(t => t.Values.Count)).ToString(System.Globalization.CultureInfo.InvariantCulture), Value(text, "pstraining_ps_sent_bytes_total"));
-        Assert.Equal(PinnedNames, TypeLines().Matches(text).Select(m => m.Groups[1].Value).Order(StringComparer.Ordinal));
+        var families = TypeLines().Matches(text).Select(m => m.Groups[1].Value).ToList();
+        Assert.Equal(PinnedNames, families.Where(f => f.StartsWith("pstraining_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.All(PlatformNames, name => Assert.Contains(name, families));
+        Assert.DoesNotContain(families, f => f.StartsWith("dotnet_", StringComparison.Ordinal) && f.EndsWith("_count", StringComparison.Ordinal));
+
+        // ASP.NET Core's request metrics by gRPC route, with the call's gRPC status: five pushes OK (four applied, the retry acknowledged), one refused.
+        const string push = "http_route=\"/pstraining.v1.ParameterServer/Push\"";
+        Assert.Equal("5", Value(text, "http_server_request_duration_seconds_count", push, "rpc_grpc_status_code=\"0\""));
+        Assert.NotEqual(StatusCode.OK, refused.StatusCode);
+        Assert.Equal("1", Value(text, "http_server_request_duration_seconds_count", push, $"rpc_grpc_status_code=\"{(int)refused.StatusCode}\""));
+        Assert.Equal("1", Value(text, "http_server_request_duration_seconds_count", "http_route=\"/pstraining.v1.ParameterServer/Pull\"", "rpc_grpc_status_code=\"0\""));
     }
 
     [Fact]
-    public void Prometheus_names_follow_the_otel_rules()
+    public async Task Metrics_are_served_only_on_the_metrics_port_and_grpc_only_on_its_own()
     {
-        Assert.Equal("pstraining_ps_push_duration_seconds", PrometheusText.Name(MetricNames.PushDuration, "s", OpenTelemetry.Metrics.MetricType.Histogram));
-        Assert.Equal("pstraining_ps_received_bytes_total", PrometheusText.Name(MetricNames.Received, "By", OpenTelemetry.Metrics.MetricType.LongSum));
-        Assert.Equal("pstraining_ps_pushes_applied_total", PrometheusText.Name(MetricNames.Applied, "{push}", OpenTelemetry.Metrics.MetricType.LongSum));
-        Assert.Equal("a_b_ratio", PrometheusText.Name("a.b", "1", OpenTelemetry.Metrics.MetricType.DoubleGauge));
+        using var server = await ServerProcess.StartAsync("--model", "linear-regression");
+        var metrics = MetricsUrl(server);
+        using var http = new HttpClient();
+
+        // A gRPC path on the metrics port, and anything else there but /metrics: 404.
+        using var grpcPath = await http.PostAsync(new Uri(metrics, "/pstraining.v1.ParameterServer/Pull"), new ByteArrayContent([0, 0, 0, 0, 0]));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, grpcPath.StatusCode);
+        using var health = await http.PostAsync(new Uri(metrics, "/grpc.health.v1.Health/Check"), new ByteArrayContent([0, 0, 0, 0, 0]));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, health.StatusCode);
+
+        // /metrics on the gRPC port (HTTP/2 without TLS, as a gRPC client speaks there): 404.
+        using var h2c = new HttpClient { DefaultRequestVersion = System.Net.HttpVersion.Version20, DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using var onGrpcPort = await h2c.GetAsync(new Uri($"http://127.0.0.1:{server.Port}/metrics"));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, onGrpcPort.StatusCode);
+
+        // Both still do their own job.
+        using var scrape = await http.GetAsync(new Uri(metrics, "/metrics"));
+        Assert.Equal(System.Net.HttpStatusCode.OK, scrape.StatusCode);
+        using var client = new ParameterServerClient(new Uri($"http://127.0.0.1:{server.Port}"));
+        Assert.NotEqual(0u, (await client.RegisterAsync(new RegisterRequest { Name = "still-serving" })).LearnerId);
     }
 
     private static PushRequest Request(uint learner, ulong sequence, ulong read) =>
         new() { LearnerId = learner, Sequence = sequence, ReadVersion = read, Gradients = { new Tensor { Name = "linear.weight", Shape = { 1, 1 }, Values = { 0.5f } }, new Tensor { Name = "linear.bias", Shape = { 1 }, Values = { 0.25f } } } };
 
-    private static async Task<string> Scrape(ServerProcess server)
+    private static Uri MetricsUrl(ServerProcess server)
     {
-        string line;
         lock (server.Output)
         {
-            line = server.Output.Single(l => l.StartsWith("metrics on ", StringComparison.Ordinal));
+            return new Uri(server.Output.Single(l => l.StartsWith("metrics on ", StringComparison.Ordinal))["metrics on ".Length..]);
         }
+    }
 
+    private static async Task<string> Scrape(ServerProcess server)
+    {
         using var http = new HttpClient();
-        using var response = await http.GetAsync(new Uri(line["metrics on ".Length..]));
-        Assert.Equal(MetricsEndpoint.ContentType, response.Content.Headers.ContentType?.ToString());
+        using var response = await http.GetAsync(MetricsUrl(server));
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         return await response.Content.ReadAsStringAsync();
     }
 

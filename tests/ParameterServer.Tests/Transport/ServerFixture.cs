@@ -28,7 +28,7 @@ internal sealed class ServerFixture : IAsyncDisposable
     public static async Task<ServerFixture> StartAsync(CoreOptions? options = null, string? token = null, int maxMessage = 1 << 20)
     {
         var core = CoreFactory.Create(options ?? new CoreOptions { Shards = 2, LearningRate = 1 });
-        var host = await ParameterServerHost.StartAsync(core, options: new GrpcServerOptions
+        var host = await ParameterServerHost.StartAsync(core, new ServerHostOptions
         {
             Token = token is null ? null : new BearerToken(token),
             MaxReceiveMessageSize = maxMessage,

@@ -31,7 +31,7 @@ public sealed class TlsTests : IDisposable
         File.WriteAllBytes(pfx, certificate.Export(X509ContentType.Pfx, "pw"));
 
         using var core = CoreFactory.Create();
-        await using var host = await ParameterServerHost.StartAsync(core, new GrpcServerOptions { Token = new BearerToken("tls-token") }, certificatePath: pfx, certificatePassword: "pw");
+        await using var host = await ParameterServerHost.StartAsync(core, new ServerHostOptions { Token = new BearerToken("tls-token"), CertificatePath = pfx, CertificatePassword = "pw" });
         var address = new Uri($"https://127.0.0.1:{host.Port}");
         var thumbprint = certificate.Thumbprint;
 

@@ -28,10 +28,10 @@ public sealed class LiveMetricsTests
         Assert.Equal(0, process.ExitCode);
 
         Assert.Contains("service_name=\"pstraining-simulator\"", text);
-        var l1 = text.Split('\n').Single(l => l.StartsWith("pstraining_ps_staleness_count{learner=\"L1\",mode=\"sim\"", StringComparison.Ordinal));
+        var l1 = text.Split('\n').Single(l => l.StartsWith("pstraining_ps_staleness_count{", StringComparison.Ordinal) && l.Contains("learner=\"L1\",mode=\"sim\"", StringComparison.Ordinal));
         var applied = long.Parse(l1.Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(applied, 10, 39); // part way through the 40 gradients of L1: the replay is paced
-        Assert.Contains("pstraining_ps_model_version{mode=\"sim\"", text);
+        Assert.Matches("pstraining_ps_model_version\\{[^}]*mode=\"sim\"", text);
 
         // Serving and pacing change nothing of the simulation itself.
         Assert.Equal(StalenessCommand.Run("1,2.5", "40", "jsonl", "asp"), await output);

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 
-namespace PsTraining.ParameterServer.Hosting;
+namespace PsTraining.Hosting;
 
 /// <summary>
 /// The command line of a program whose options are <see cref="OptionSpec"/>s: one <c>--NAME</c> per spec (flags take

@@ -1,4 +1,4 @@
-namespace PsTraining.ParameterServer.Hosting;
+namespace PsTraining.Hosting;
 
 /// <summary>One option of a program: its <c>--name</c>, its environment variable, a description and the default.</summary>
 public sealed record OptionSpec(string Name, string Description, string? Default = null, bool IsFlag = false)

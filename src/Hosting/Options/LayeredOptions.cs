@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace PsTraining.ParameterServer.Hosting;
+namespace PsTraining.Hosting;
 
 /// <summary>
 /// Option values from three layers, later ones winning: a JSON file (keys are the option names), <c>PSTRAINING_</c>

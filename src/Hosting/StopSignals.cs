@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace PsTraining.ParameterServer.Hosting;
+namespace PsTraining.Hosting;
 
 /// <summary>
 /// SIGTERM (as Kubernetes and the local launcher send) and SIGINT (Ctrl-C) turned into a cancellation, so that a
