@@ -1,3 +1,4 @@
+using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using PsTraining.Protocol.Health.V1;
@@ -22,6 +23,12 @@ public sealed class ParameterServerClient : IDisposable
 
     private static readonly Method<IWireWriter, PooledPayload> PushMethod =
         new(MethodType.Unary, Service, "Push", TensorMarshallers.Writer, TensorMarshallers.Payload);
+
+    private static readonly Method<IWireWriter, PushResponse> PushStreamMethod =
+        new(MethodType.ClientStreaming, Service, "PushStream", TensorMarshallers.Writer, Marshallers.Create(r => r.ToByteArray(), PushResponse.Parser.ParseFrom));
+
+    /// <summary>Floats per chunk of a streamed push: 1 MiB.</summary>
+    public const int DefaultChunkFloats = 256 * 1024;
 
     private readonly CallInvoker _invoker;
     private readonly Proto.ParameterServer.ParameterServerClient _client;
@@ -98,6 +105,30 @@ public sealed class ParameterServerClient : IDisposable
         TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         CallAsync(PushMethod, FlatTensorsWriter.PushRequest(learnerId, sequence, readVersion, loss, layout, gradient),
             data => PullWire.ParsePush(data).Push, timeout, cancellation);
+
+    /// <summary>
+    /// Pushes a flat gradient of a big model as a stream of chunks of <paramref name="chunkFloats"/> floats (PushStream):
+    /// neither side holds the whole request as one message, and the server copies each chunk as it arrives. Applied
+    /// exactly as <see cref="PushFlatAsync"/> would be, and not at all if the stream breaks; a retry keeps the sequence.
+    /// </summary>
+    public async Task<PushResponse> PushStreamAsync(uint learnerId, ulong sequence, ulong readVersion, float loss, ReadOnlyMemory<float> gradient,
+        int chunkFloats = DefaultChunkFloats, TimeSpan? timeout = null, CancellationToken cancellation = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(chunkFloats, 1);
+        using var call = _invoker.AsyncClientStreamingCall(PushStreamMethod, null, Options(timeout, cancellation));
+        var header = new PushHeader { LearnerId = learnerId, Sequence = sequence, ReadVersion = readVersion, Loss = loss, Length = (ulong)gradient.Length };
+        var offset = 0;
+        do
+        {
+            var count = Math.Min(chunkFloats, gradient.Length - offset);
+            await call.RequestStream.WriteAsync(new PushChunkWriter(offset == 0 ? header : null, (ulong)offset, gradient.Slice(offset, count)), cancellation).ConfigureAwait(false);
+            offset += count;
+        }
+        while (offset < gradient.Length);
+
+        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        return await call.ResponseAsync.ConfigureAwait(false);
+    }
 
     /// <summary>
     /// Pushes a flat gradient and receives the weights right after it into <paramref name="weights"/> (one round trip

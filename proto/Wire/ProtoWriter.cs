@@ -55,4 +55,7 @@ public ref struct ProtoWriter(Span<byte> destination)
         bytes.CopyTo(_destination[_position..]);
         _position += bytes.Length;
     }
+
+    /// <summary>Moves past <paramref name="count"/> bytes that another encoder wrote in place.</summary>
+    public void Skip(int count) => _position += count;
 }

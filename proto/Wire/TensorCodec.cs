@@ -18,8 +18,7 @@ public static class TensorCodec
         var reader = new ProtoReader(message.Span, context);
         var name = "";
         var shape = new List<long>();
-        ReadOnlyMemory<byte> values = default;
-        List<byte>? gathered = null; // only for unpacked or split values
+        var values = new PackedFloats();
         while (!reader.AtEnd)
         {
             var (field, wire) = reader.ReadTag();
@@ -41,27 +40,10 @@ public static class TensorCodec
                     break;
                 case (ValuesField, ProtoReader.LengthDelimited):
                     var block = reader.ReadLengthDelimited();
-                    if (block.Length % sizeof(float) != 0)
-                    {
-                        throw reader.Malformed($"packed floats of {block.Length} bytes");
-                    }
-
-                    var slice = message.Slice(reader.Position - block.Length, block.Length);
-                    if (values.IsEmpty && gathered is null)
-                    {
-                        values = slice;
-                    }
-                    else
-                    {
-                        gathered ??= [.. values.Span];
-                        gathered.AddRange(block);
-                    }
-
+                    values.AddRun(message.Slice(reader.Position - block.Length, block.Length), ref reader);
                     break;
                 case (ValuesField, ProtoReader.Fixed32):
-                    gathered ??= [.. values.Span];
-                    var bits = reader.ReadFixed32();
-                    gathered.AddRange(BitConverter.GetBytes(bits));
+                    values.AddOne(reader.ReadFixed32());
                     break;
                 default:
                     reader.Skip(wire);
@@ -69,7 +51,7 @@ public static class TensorCodec
             }
         }
 
-        return new WireTensor(name, [.. shape], gathered is null ? values : gathered.ToArray());
+        return new WireTensor(name, [.. shape], values.Bytes);
     }
 
     /// <summary>Encoded size of a tensor message (without its own tag and length).</summary>

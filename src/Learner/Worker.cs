@@ -237,12 +237,15 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
     }
 
     /// <summary>
-    /// Pushes this server's part of the gradient and, unless --separate-pull, receives its part of the weights right
-    /// after the push in the same response; WeightsVersion is null when it did not.
+    /// Pushes this server's part of the gradient and, unless --separate-pull or the part is big enough to be streamed
+    /// (--stream-push-mb), receives its part of the weights right after the push in the same response; WeightsVersion
+    /// is null when it did not.
     /// </summary>
     private async Task<(PushResponse Push, ulong? WeightsVersion)> Push(ServerPartition s, ulong read, float loss, float[] gradient, float[] weights)
     {
-        var pushed = options.SeparatePull
+        var pushed = s.Range.Length > options.StreamPushAboveFloats
+            ? (await s.Client.PushStreamAsync(s.LearnerId, s.Sequence, read, loss, s.Slice(gradient), timeout: options.CallTimeout), null)
+            : options.SeparatePull
             ? (await s.Client.PushFlatAsync(s.LearnerId, s.Sequence, read, loss, s.Range.Layout, s.Slice(gradient), options.CallTimeout, CancellationToken.None), null)
             : await s.Client.PushPullFlatAsync(s.LearnerId, s.Sequence, read, loss, s.Range.Layout, s.Slice(gradient), s.Slice(weights), options.CallTimeout,
                 CancellationToken.None);

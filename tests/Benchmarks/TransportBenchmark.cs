@@ -63,8 +63,10 @@ public static class TransportBenchmark
         foreach (var learners in learnerCounts)
         {
             var ours = await MeasureOurs(largest, learners, seconds, pullEveryStep: false);
+            var streamed = await MeasureOurs(largest, learners, seconds, pullEveryStep: false, streamed: true);
             var python = await MeasurePython(largest, learners, seconds, pullEveryStep: false);
             Row(largest, learners, "PsTraining", ours, ours.PushesPerSecond / python.PushesPerSecond);
+            Row(largest, learners, "PsTraining, streamed (1 MiB chunks)", streamed, streamed.PushesPerSecond / python.PushesPerSecond);
             Row(largest, learners, "python grpcio", python, null);
         }
 
@@ -79,11 +81,13 @@ public static class TransportBenchmark
     /// <c>metrics</c>: push+pull throughput of our server with its metrics on (our instruments, ASP.NET Core's and the
     /// runtime's recording into the OpenTelemetry SDK, /metrics scraped over HTTP every second, as Prometheus would) and
     /// off (no SDK at all), alternating.
-    /// Usage: dotnet run --project tests/Benchmarks -c Release -- metrics [--seconds 3] [--repeats 5] [--learners 4]
+    /// Usage: dotnet run --project tests/Benchmarks -c Release -- metrics [--seconds 3] [--repeats 5] [--learners 4] [--side on|off]
+    /// With <c>--side</c>, only that side runs (a warm-up, then one rate per line): two such processes started together,
+    /// one per side, see the same machine at the same moments, which alternation on a drifting machine cannot give.
     /// </summary>
     public static async Task<int> RunMetricsAsync(string[] args)
     {
-        var (seconds, repeats, learners) = (3.0, 5, 4);
+        var (seconds, repeats, learners, side) = (3.0, 5, 4, (string?)null);
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -91,20 +95,31 @@ public static class TransportBenchmark
                 case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--repeats": repeats = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--learners": learners = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --seconds, --repeats or --learners");
+                case "--side": side = args[i + 1] is "on" or "off" ? args[i + 1] : throw new ArgumentException($"--side must be on or off, not {args[i + 1]}"); break;
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --seconds, --repeats, --learners or --side");
             }
         }
 
-        var (on, off) = (new List<double>(), new List<double>());
-        async Task<double> Measure(bool metrics)
+        var (on, off) = (new List<(double Rate, double Cpu)>(), new List<(double Rate, double Cpu)>());
+        // Round trips per second, and the process's CPU time per round trip (server and learners share this process):
+        // the machine's drift moves the first a lot more than the second.
+        async Task<(double Rate, double Cpu)> Measure(bool metrics)
         {
-            if (!metrics)
+            using var meter = metrics ? MetricsExport.CreateMeter(MetricNames.ParameterServerMeter) : null;
+            var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+            var result = await MeasureOurs(61706, learners, seconds, pullEveryStep: true, meter is null ? null : new PsInstruments(meter));
+            return (result.PushesPerSecond, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / result.Count);
+        }
+
+        if (side is not null)
+        {
+            await Measure(side == "on"); // warm-up, not counted
+            for (var r = 0; r < repeats; r++)
             {
-                return (await MeasureOurs(61706, learners, seconds, pullEveryStep: true)).PushesPerSecond;
+                Console.WriteLine((await Measure(side == "on")).Rate.ToString("F1", CultureInfo.InvariantCulture));
             }
 
-            using var meter = MetricsExport.CreateMeter(MetricNames.ParameterServerMeter);
-            return (await MeasureOurs(61706, learners, seconds, pullEveryStep: true, new PsInstruments(meter))).PushesPerSecond;
+            return 0;
         }
 
         await Measure(false); // warm-up, not counted
@@ -118,21 +133,28 @@ public static class TransportBenchmark
             }
         }
 
-        double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        double Median(IEnumerable<double> v) => v.Order().ElementAt(v.Count() / 2);
         Console.WriteLine($"push+pull of 61706 floats, {learners} learners, {seconds} s per run, {repeats} runs each in alternating order after a warm-up pair; medians");
         // Runs next to each other see the same machine: the median of the per-pair ratios is steadier than the ratio of the medians.
-        var pairs = off.Zip(on, (a, b) => b / a).ToList();
-        Console.WriteLine("| metrics off pushes/s | metrics on pushes/s | on/off (medians) | on/off (median of pairs) |");
-        Console.WriteLine("| ---: | ---: | ---: | ---: |");
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {Median(off):F1} | {Median(on):F1} | {Median(on) / Median(off):F3} | {Median(pairs):F3} |"));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"runs off: {string.Join(", ", off.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}; on: {string.Join(", ", on.Select(v => v.ToString("F0", CultureInfo.InvariantCulture)))}"));
+        var ratePairs = off.Zip(on, (a, b) => b.Rate / a.Rate);
+        var cpuPairs = off.Zip(on, (a, b) => b.Cpu / a.Cpu);
+        Console.WriteLine("| | metrics off | metrics on | on/off (medians) | on/off (median of pairs) |");
+        Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| round trips/s | {Median(off.Select(r => r.Rate)):F1} | {Median(on.Select(r => r.Rate)):F1} | {Median(on.Select(r => r.Rate)) / Median(off.Select(r => r.Rate)):F3} | {Median(ratePairs):F3} |"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| CPU µs per round trip | {Median(off.Select(r => r.Cpu)):F1} | {Median(on.Select(r => r.Cpu)):F1} | {Median(on.Select(r => r.Cpu)) / Median(off.Select(r => r.Cpu)):F3} | {Median(cpuPairs):F3} |"));
+        string Runs(List<(double Rate, double Cpu)> runs) => string.Join(", ", runs.Select(r => string.Create(CultureInfo.InvariantCulture, $"{r.Rate:F0}/s {r.Cpu:F0} µs")));
+        Console.WriteLine($"runs off: {Runs(off)}");
+        Console.WriteLine($"runs on: {Runs(on)}");
 
         // The same cost timed directly, which the machine's drift does not blur: what the instruments record for one
         // round trip, as a share of the CPU time the machine has per round trip at the measured rate.
         var recording = RecordingNanoseconds();
-        var share = recording * Median(on) / (Environment.ProcessorCount * 1e9);
+        var rate = Median(on.Select(r => r.Rate));
+        var share = recording * rate / (Environment.ProcessorCount * 1e9);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"recording one round trip's metrics (staleness, applied, push and pull duration and bytes): {recording:F0} ns; at {Median(on):F0} round trips/s that is {share:P3} of {Environment.ProcessorCount} cores"));
+            $"recording one round trip's metrics (staleness, applied, push and pull duration and bytes): {recording:F0} ns; at {rate:F0} round trips/s that is {share:P3} of {Environment.ProcessorCount} cores"));
         return 0;
     }
 
@@ -168,7 +190,7 @@ public static class TransportBenchmark
     }
 
     /// <summary>Our server in this process; with <paramref name="instruments"/>, its metrics are on and scraped every second.</summary>
-    private static async Task<Result> MeasureOurs(int size, int learners, double seconds, bool pullEveryStep, PsInstruments? instruments = null)
+    private static async Task<Result> MeasureOurs(int size, int learners, double seconds, bool pullEveryStep, PsInstruments? instruments = null, bool streamed = false)
     {
         var layout = new ParameterLayout([("w", [size])]);
         using var core = new ParameterServerCore(layout, new float[size], new CoreOptions { Shards = 4, LearningRate = 0.001f }, instruments: instruments);
@@ -178,7 +200,7 @@ public static class TransportBenchmark
         });
         using var scraping = new CancellationTokenSource();
         var scraper = host.MetricsPort is { } port ? Scrape(new Uri($"http://127.0.0.1:{port}{MetricsExport.Path}"), scraping.Token) : Task.CompletedTask;
-        var result = await Drive(host.Port, size, learners, seconds, pullEveryStep);
+        var result = await Drive(host.Port, size, learners, seconds, pullEveryStep, streamed);
         await scraping.CancelAsync();
         await scraper;
         return result;
@@ -215,8 +237,11 @@ public static class TransportBenchmark
         }
     }
 
-    /// <summary>Each learner: pull (every step, or once), push a gradient computed from nothing (the transport is what is measured), repeat.</summary>
-    private static async Task<Result> Drive(int port, int size, int learners, double seconds, bool pullEveryStep)
+    /// <summary>
+    /// Each learner: pull (every step, or once), push a gradient computed from nothing (the transport is what is
+    /// measured), as one message or <paramref name="streamed"/> in chunks, repeat.
+    /// </summary>
+    private static async Task<Result> Drive(int port, int size, int learners, double seconds, bool pullEveryStep, bool streamed = false)
     {
         var gradient = Enumerable.Range(0, size).Select(i => (i % 7) * 0.001f).ToArray();
         var layout = new ParameterLayout([("w", [size])]);
@@ -243,7 +268,7 @@ public static class TransportBenchmark
                     read = await client.PullIntoAsync(id, layout, weights);
                 }
 
-                await client.PushFlatAsync(id, s, read, 0, layout, gradient);
+                await (streamed ? client.PushStreamAsync(id, s, read, 0, gradient) : client.PushFlatAsync(id, s, read, 0, layout, gradient));
                 mine.Add((clock.Elapsed - start).TotalMilliseconds);
             }
 
@@ -254,7 +279,7 @@ public static class TransportBenchmark
         }));
         var elapsed = clock.Elapsed.TotalSeconds;
         latencies.Sort();
-        return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))]);
+        return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], latencies.Count);
     }
 
     /// <summary>The checkout this benchmark was built from: the Python server reads proto/ from there.</summary>
@@ -269,5 +294,5 @@ public static class TransportBenchmark
         return dir?.FullName ?? throw new InvalidOperationException("run the benchmark from its checkout: the repository root was not found");
     }
 
-    private sealed record Result(double PushesPerSecond, double P50, double P99);
+    private sealed record Result(double PushesPerSecond, double P50, double P99, int Count);
 }

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """A client written with Debian's python3-grpcio (a gRPC implementation we did not write) that calls our
-parameter server: Health/Check, Register, Pull, Push, a bad Push, Pull again. Prints one JSON object with
+parameter server: every RPC of the service (Push three ways: plain, asking for the weights, and streamed in chunks),
+a bad Push, health. Prints one JSON object with
 what it saw; exits 1 if any call did not behave as the protocol says.
 
     /usr/bin/python3 tests/interop/ps_client.py --address 127.0.0.1:50051 [--token T]
@@ -74,8 +75,29 @@ def main():
                                "delta": {t.name: [a - b for a, b in zip(t.values, at_pull[t.name])] for t in answered.weights}}
         result["push_without_weights"] = len(pushed.weights)
 
-        # The rest of the service: a heartbeat, the statistics once and as a stream, and leaving.
+        # A streamed push (PushStream, client streaming): the flat gradient (tensors in layout order) in four or five
+        # chunks, the header in the first.
         me = registered.learner_id
+        flat = [0.5] * sum(math.prod(t.shape) for t in registered.layout)
+        size = max(3, len(flat) // 4)
+        header = ps.PushHeader(learner_id=me, sequence=3, read_version=answered.weights_version, loss=1.0, length=len(flat))
+
+        def chunks():
+            for offset in range(0, len(flat), size):
+                chunk = ps.PushChunk(offset=offset, values=flat[offset:offset + size])
+                if offset == 0:
+                    chunk.header.CopyFrom(header)
+                yield chunk
+
+        push_stream = channel.stream_unary("/pstraining.v1.ParameterServer/PushStream", request_serializer=lambda m: m.SerializeToString(),
+                                           response_deserializer=ps.PushResponse.FromString)
+        streamed = push_stream(chunks(), metadata=metadata, timeout=30)
+        after_stream = unary("/pstraining.v1.ParameterServer/Pull", ps.PullRequest(learner_id=me), ps.PullResponse)
+        at_stream = {t.name: list(t.values) for t in answered.weights}
+        result["stream"] = {"version": streamed.version, "staleness": streamed.staleness, "chunks": len(range(0, len(flat), size)),
+                            "delta": {t.name: [a - b for a, b in zip(t.values, at_stream[t.name])] for t in after_stream.weights}}
+
+        # The rest of the service: a heartbeat, the statistics once and as a stream, and leaving.
         result["heartbeat_version"] = unary("/pstraining.v1.ParameterServer/Heartbeat", ps.HeartbeatRequest(learner_id=me), ps.HeartbeatResponse).version
         stats = unary("/pstraining.v1.ParameterServer/GetStats", ps.GetStatsRequest(), ps.Stats)
         result["stats"] = {"version": stats.version, "applied": stats.applied, "learners": [l.name for l in stats.learners]}
@@ -90,7 +112,7 @@ def main():
 
     print(json.dumps(result))
     ok = (result["health"] == "SERVING" and result["push"]["version"] == 1 and result["nan_push"] == "INVALID_ARGUMENT"
-          and result["version_after"] == 1 and result["push_pull"]["weights_version"] == 2)
+          and result["version_after"] == 1 and result["push_pull"]["weights_version"] == 2 and result["stream"]["version"] == 3)
     sys.exit(0 if ok else 1)
 
 

@@ -10,9 +10,9 @@ namespace PsTraining.ParameterServer.Service;
 
 /// <summary>
 /// Binds pstraining.v1.ParameterServer for <c>MapGrpcService</c> from the generated BindService, method by method, as
-/// grpc-dotnet's own binder does, with one difference: Pull and Push, the two calls that carry the model, get the
-/// block-copy marshallers of the contract (<see cref="TensorMarshallers"/>) instead of the generated element-by-element
-/// ones. Names, paths and method kinds all come from the generated code.
+/// grpc-dotnet's own binder does, with one difference: Pull, Push and PushStream, the calls that carry the model, get
+/// the block-copy marshallers of the contract (<see cref="TensorMarshallers"/>) instead of the generated
+/// element-by-element ones. Names, paths and method kinds all come from the generated code.
 /// </summary>
 internal sealed class ParameterServerMethods : IServiceMethodProvider<ParameterServerService>
 {
@@ -46,8 +46,16 @@ internal sealed class ParameterServerMethods : IServiceMethodProvider<ParameterS
             context.AddServerStreamingMethod(method, Metadata,
                 Invoker<ServerStreamingServerMethod<ParameterServerService, TRequest, TResponse>>(method.Name, typeof(TRequest), typeof(IServerStreamWriter<TResponse>), typeof(ServerCallContext)));
 
-        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler) =>
-            throw new NotSupportedException($"{method.FullName}: client streaming is not bound yet");
+        public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, ClientStreamingServerMethod<TRequest, TResponse>? handler)
+        {
+            if (method.Name != nameof(ParameterServerService.PushStream))
+            {
+                throw new NotSupportedException($"{method.FullName}: no handler for this client-streaming method");
+            }
+
+            context.AddClientStreamingMethod(new Method<PushChunkWire, TResponse>(method.Type, method.ServiceName, method.Name, TensorMarshallers.PushChunk, method.ResponseMarshaller),
+                Metadata, async (service, chunks, call) => (TResponse)(object)await service.PushStream(chunks, call));
+        }
 
         public override void AddMethod<TRequest, TResponse>(Method<TRequest, TResponse> method, DuplexStreamingServerMethod<TRequest, TResponse>? handler) =>
             throw new NotSupportedException($"{method.FullName}: duplex streaming is not bound");

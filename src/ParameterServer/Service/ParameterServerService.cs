@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Proto = PsTraining.Protocol.V1;
 using PsTraining.ParameterServer.Core;
+using PsTraining.Protocol;
 using PsTraining.Protocol.V1;
 using PsTraining.Protocol.Wire;
 
@@ -66,17 +67,83 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
         }
 
         instruments?.Push(Stopwatch.GetElapsedTime(start), 4L * n);
-        var outcome = new PushResponse
-        {
-            Version = result.Version,
-            Staleness = result.Staleness,
-            Duplicate = result.Duplicate,
-            AppliedLearningRate = result.AppliedLearningRate,
-        };
+        var outcome = Outcome(result);
         return request.ReturnWeights
             ? Snapshot(request.LearnerId, (version, weights, buffer) => FlatTensorsWriter.PushResponse(outcome, version, core.Layout, weights, buffer))
             : new ProtobufWriter(outcome);
     }
+
+    /// <summary>
+    /// A push in chunks: each is copied into the gradient as it arrives, and the push goes to the core once the stream
+    /// has completed whole, so it is applied exactly as <see cref="Push"/> would apply it. A stream that breaks, ends
+    /// early or sends a chunk out of place applies nothing: the weights are not touched before the last chunk is in.
+    /// </summary>
+    public async Task<PushResponse> PushStream(IAsyncStreamReader<PushChunkWire> chunks, ServerCallContext context)
+    {
+        var start = Stopwatch.GetTimestamp();
+        var n = core.Layout.TotalLength;
+        var pooled = ArrayPool<float>.Shared.Rent(n);
+        try
+        {
+            PushHeader? header = null;
+            var received = 0;
+            while (await chunks.MoveNext(context.CancellationToken))
+            {
+                using var chunk = chunks.Current;
+                header = Next(header, chunk, received, n);
+                chunk.CopyTo(pooled.AsSpan(received, chunk.Count));
+                received += chunk.Count;
+            }
+
+            if (header is null || received != n)
+            {
+                throw new PsException(PsErrorCode.InvalidArgument, $"the push stream ended after {received} of the model's {n} floats; nothing was applied");
+            }
+
+            var input = new PushInput(header.LearnerId, header.Sequence, header.ReadVersion, pooled.AsMemory(0, n), header.Loss);
+            var result = await core.PushAsync(input, context.CancellationToken);
+            instruments?.Push(Stopwatch.GetElapsedTime(start), 4L * n);
+            return Outcome(result);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(pooled);
+        }
+    }
+
+    /// <summary>Checks that <paramref name="chunk"/> continues the stream where it stands; returns the stream's header.</summary>
+    private static PushHeader Next(PushHeader? header, PushChunkWire chunk, int received, int n)
+    {
+        if (header is null)
+        {
+            header = chunk.Header ?? throw new PsException(PsErrorCode.InvalidArgument, "the first chunk of a push stream must carry the header; nothing was applied");
+            if (header.Length != (ulong)n)
+            {
+                throw new PsException(PsErrorCode.InvalidArgument, $"the streamed gradient holds {header.Length} floats but the model {n}; nothing was applied");
+            }
+        }
+        else if (chunk.Header is not null)
+        {
+            throw new PsException(PsErrorCode.InvalidArgument, "only the first chunk of a push stream carries a header; nothing was applied");
+        }
+
+        if (chunk.Offset != (ulong)received || chunk.Count > n - received)
+        {
+            throw new PsException(PsErrorCode.InvalidArgument,
+                $"a chunk of {chunk.Count} floats at offset {chunk.Offset}, after {received} of {n} floats: chunks come in order, without gaps or overlap, " +
+                "and within the model; nothing was applied");
+        }
+
+        return header;
+    }
+
+    private static PushResponse Outcome(PushResult result) => new()
+    {
+        Version = result.Version,
+        Staleness = result.Staleness,
+        Duplicate = result.Duplicate,
+        AppliedLearningRate = result.AppliedLearningRate,
+    };
 
     /// <summary>Reads the weights (as learner <paramref name="learnerId"/>, 0 = anonymous) into a pooled buffer that the response returns when written.</summary>
     private IWireWriter Snapshot(uint learnerId, Func<ulong, ReadOnlyMemory<float>, float[], IWireWriter> respond)

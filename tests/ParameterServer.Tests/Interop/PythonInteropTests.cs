@@ -50,13 +50,18 @@ public sealed class PythonInteropTests
 
         Assert.Equal(0, r.GetProperty("push_without_weights").GetInt32());
 
+        // The streamed push, in four chunks from grpcio's generated code: applied once, whole, as a push: another −0.25.
+        var stream = r.GetProperty("stream");
+        Assert.Equal((3UL, 0UL, 4), (stream.GetProperty("version").GetUInt64(), stream.GetProperty("staleness").GetUInt64(), stream.GetProperty("chunks").GetInt32()));
+        Assert.All(stream.GetProperty("delta").EnumerateObject().SelectMany(t => t.Value.EnumerateArray()), d => Assert.Equal(-0.25, d.GetDouble(), 6));
+
         // Every other RPC of the service, called by grpcio through the generated path.
-        Assert.Equal(2UL, r.GetProperty("heartbeat_version").GetUInt64());
-        Assert.Equal((2UL, 2UL), (r.GetProperty("stats").GetProperty("version").GetUInt64(), r.GetProperty("stats").GetProperty("applied").GetUInt64()));
+        Assert.Equal(3UL, r.GetProperty("heartbeat_version").GetUInt64());
+        Assert.Equal((3UL, 3UL), (r.GetProperty("stats").GetProperty("version").GetUInt64(), r.GetProperty("stats").GetProperty("applied").GetUInt64()));
         Assert.Equal(["python"], r.GetProperty("stats").GetProperty("learners").EnumerateArray().Select(l => l.GetString()));
-        Assert.Equal([2UL, 2UL], r.GetProperty("watched_versions").EnumerateArray().Select(v => v.GetUInt64()));
+        Assert.Equal([3UL, 3UL], r.GetProperty("watched_versions").EnumerateArray().Select(v => v.GetUInt64()));
         Assert.Equal([false], r.GetProperty("live_after_leave").EnumerateArray().Select(v => v.GetBoolean()));
-        Assert.Equal(2UL, f.Core.Version);
+        Assert.Equal(3UL, f.Core.Version);
     }
 
     [Fact]
@@ -71,7 +76,7 @@ public sealed class PythonInteropTests
         Assert.Contains("grpc.reflection.v1.ServerReflection", services);
         // The descriptor of our service comes back whole: a tool like grpcurl can call every method from it.
         var file = r.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "pstraining/v1/parameter_server.proto");
-        Assert.Equal(["Register", "Pull", "Push", "Heartbeat", "Leave", "GetStats", "WatchStats"], file.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["Register", "Pull", "Push", "PushStream", "Heartbeat", "Leave", "GetStats", "WatchStats"], file.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("SERVING", r.GetProperty("health").GetProperty("").GetString());
         Assert.Equal("SERVING", r.GetProperty("health").GetProperty("pstraining.v1.ParameterServer").GetString());
     }

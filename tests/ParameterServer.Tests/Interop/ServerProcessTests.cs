@@ -18,7 +18,7 @@ public sealed class ServerProcessTests
         Assert.Equal(0, await server.TerminateAsync());
         lock (server.Output)
         {
-            Assert.Contains(server.Output, l => l.Contains("version 2", StringComparison.Ordinal)); // the client pushes twice
+            Assert.Contains(server.Output, l => l.Contains("version 3", StringComparison.Ordinal)); // the client pushes three times
             Assert.Contains(server.Output, l => l.StartsWith("stopping", StringComparison.Ordinal));
         }
     }

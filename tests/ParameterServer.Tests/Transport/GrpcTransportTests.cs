@@ -154,6 +154,7 @@ public sealed class GrpcTransportTests
                  {
                      () => client.RegisterAsync(new RegisterRequest()), () => client.PullAsync(1), () => client.HeartbeatAsync(1),
                      () => client.LeaveAsync(1), () => client.GetStatsAsync(), async () => { await foreach (var _ in client.WatchStatsAsync(100)) { } },
+                     () => client.PushAsync(ServerFixture.Push(1, 1, 0)), () => client.PushStreamAsync(1, 1, 0, 0, CoreFactory.Gradient(1), chunkFloats: 4),
                  })
         {
             Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(call)).StatusCode);

@@ -158,6 +158,33 @@ public sealed partial class ClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_learners_streaming_their_pushes_train_with_every_push_applied_once()
+    {
+        var port = LoopbackPort.Free();
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
+        var records = new List<(string Name, ulong Version)>();
+        // --stream-push-mb 0: every push of LeNet-5's 61,706 floats goes as PushStream (chunks of 1 MiB: one here), then a pull.
+        var learners = Enumerable.Range(0, 2).Select(k => ChildProcess.Start($"learner-{k + 1}", "PsTraining.Learner.dll",
+            LearnerArgs(port, k, 2, "--steps", "15", "--step-time", "0.02", "--stream-push-mb", "0"), Path.Combine(_dir, $"learner-{k + 1}.log"),
+            line => Record(records, line), logOutput: false)).ToList();
+        foreach (var learner in learners)
+        {
+            Assert.Equal(0, await learner.Exited.WaitAsync(Timeout));
+            learner.Dispose();
+        }
+
+        // 30 pushes, 30 versions: each applied exactly once, none lost.
+        Assert.Equal(Enumerable.Range(1, 30).Select(v => (ulong)v), records.Select(r => r.Version).Order());
+        var metrics = File.ReadLines(Path.Combine(_dir, "ps.log")).Select(l => l.Split(' ')).First(w => w is ["metrics", "on", _])[2];
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync(new Uri(metrics));
+        var streamed = text.Split('\n').Single(l => l.StartsWith("http_server_request_duration_seconds_count{", StringComparison.Ordinal)
+                                                     && l.Contains("http_route=\"/pstraining.v1.ParameterServer/PushStream\"", StringComparison.Ordinal));
+        Assert.EndsWith(" 30", streamed);
+        Assert.DoesNotContain("/pstraining.v1.ParameterServer/Push\"", text);
+    }
+
+    [Fact]
     public async Task A_learners_metrics_pass_promtool_while_it_trains()
     {
         var port = LoopbackPort.Free();
