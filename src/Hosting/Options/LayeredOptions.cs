@@ -1,54 +1,43 @@
 using System.Globalization;
-using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
 
 namespace PsTraining.Hosting;
 
 /// <summary>
-/// Option values from three layers, later ones winning: a JSON file (keys are the option names), <c>PSTRAINING_</c>
-/// environment variables, then the command line. The typed getters record an error that names the option and its
-/// accepted range instead of throwing, so that every bad option is reported at once.
+/// Option values from .NET configuration, later layers winning: the specs' defaults, a JSON file (keys are the option
+/// names), <c>PSTRAINING_</c> environment variables (an empty one counts as unset), then the command line. Every layer
+/// keys an option by <see cref="OptionSpec.Key"/>, the one form that an environment variable can carry too. The
+/// typed getters record an error that names the option and its accepted range instead of throwing, so that every bad
+/// option is reported at once.
 /// </summary>
 public sealed class LayeredOptions
 {
-    private readonly Dictionary<string, string> _values = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OptionSpec> _specs;
 
-    public LayeredOptions(IReadOnlyList<OptionSpec> specs, string? jsonPath, IReadOnlyDictionary<string, string?> commandLine,
-        Func<string, string?>? environment = null)
+    public LayeredOptions(IReadOnlyList<OptionSpec> specs, string? jsonPath, IReadOnlyDictionary<string, string?> commandLine)
     {
         _specs = specs.ToDictionary(s => s.Name);
-        environment ??= Environment.GetEnvironmentVariable;
-        foreach (var spec in specs.Where(s => s.Default is not null))
-        {
-            _values[spec.Name] = spec.Default!;
-        }
-
+        var layers = new ConfigurationBuilder()
+            .AddInMemoryCollection(specs.Where(s => s.Default is not null).Select(s => KeyValuePair.Create(s.Key, s.Default)));
         if (jsonPath is not null)
         {
-            ReadJson(jsonPath);
+            layers.AddInMemoryCollection(ReadJson(jsonPath));
         }
 
-        foreach (var spec in specs)
-        {
-            if (environment(spec.EnvironmentVariable) is { Length: > 0 } value)
-            {
-                _values[spec.Name] = value;
-            }
-        }
-
-        foreach (var (name, value) in commandLine)
-        {
-            if (value is not null)
-            {
-                _values[name] = value;
-            }
-        }
+        layers.Add(new SetVariablesSource());
+        layers.AddInMemoryCollection(commandLine.Where(c => c.Value is not null).Select(c => KeyValuePair.Create(_specs[c.Key].Key, c.Value)));
+        Configuration = layers.Build();
     }
+
+    /// <summary>The layered values, keyed by <see cref="OptionSpec.Key"/>.</summary>
+    public IConfiguration Configuration { get; }
 
     public List<string> Errors { get; } = [];
 
-    /// <summary>The resolved values, for <c>--print-options</c>.</summary>
-    public IReadOnlyDictionary<string, string> Values => _values;
+    /// <summary>The resolved values by option name, for <c>--print-options</c>.</summary>
+    public IReadOnlyDictionary<string, string> Values =>
+        _specs.Values.Where(s => Configuration[s.Key] is not null).ToDictionary(s => s.Name, s => Configuration[s.Key]!);
 
     public string? String(string name) => Get(name);
 
@@ -123,40 +112,69 @@ public sealed class LayeredOptions
             throw new ArgumentException($"no option --{name} is declared");
         }
 
-        return _values.GetValueOrDefault(name);
+        return Configuration[_specs[name].Key];
     }
 
-    private void ReadJson(string path)
+    /// <summary>
+    /// The JSON file's options, read by the configuration's JSON provider; a missing or malformed file, an unknown
+    /// option (names are matched exactly) and a value that is not a single value each become an error.
+    /// </summary>
+    private IEnumerable<KeyValuePair<string, string?>> ReadJson(string path)
     {
-        if (!File.Exists(path))
-        {
-            Errors.Add($"--config: '{path}' does not exist");
-            return;
-        }
-
+        IConfigurationRoot json;
         try
         {
-            using var json = JsonDocument.Parse(File.ReadAllText(path));
-            foreach (var property in json.RootElement.EnumerateObject())
-            {
-                if (!_specs.ContainsKey(property.Name))
-                {
-                    Errors.Add($"--config: '{path}' has an unknown option '{property.Name}'; known: {string.Join(", ", _specs.Keys)}");
-                    continue;
-                }
+            json = new ConfigurationBuilder().AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false).Build();
+        }
+        catch (FileNotFoundException)
+        {
+            Errors.Add($"--config: '{path}' does not exist");
+            return [];
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException)
+        {
+            Errors.Add($"--config: '{path}' is not valid JSON ({Innermost(e).Message})");
+            return [];
+        }
 
-                _values[property.Name] = property.Value.ValueKind switch
-                {
-                    JsonValueKind.String => property.Value.GetString()!,
-                    JsonValueKind.True => "true",
-                    JsonValueKind.False => "false",
-                    _ => property.Value.GetRawText(),
-                };
+        var values = new List<KeyValuePair<string, string?>>();
+        foreach (var option in json.GetChildren())
+        {
+            if (!_specs.TryGetValue(option.Key, out var spec))
+            {
+                Errors.Add($"--config: '{path}' has an unknown option '{option.Key}'; known: {string.Join(", ", _specs.Keys)}");
+            }
+            else if (option.Value is null)
+            {
+                Errors.Add($"--config: '{path}' gives '{option.Key}' no single value (an object, a list or null)");
+            }
+            else
+            {
+                // JSON's true and false come out of the provider as "True" and "False"; written as the command line writes them.
+                values.Add(new KeyValuePair<string, string?>(spec.Key, bool.TryParse(option.Value, out var flag) ? (flag ? "true" : "false") : option.Value));
             }
         }
-        catch (JsonException e)
+
+        return values;
+    }
+
+    private static Exception Innermost(Exception e) => e.InnerException is { } inner ? Innermost(inner) : e;
+
+    /// <summary>The PSTRAINING_ variables, by the configuration's environment provider, less the empty ones: an empty variable leaves its option unset.</summary>
+    private sealed class SetVariablesSource : IConfigurationSource
+    {
+        public IConfigurationProvider Build(IConfigurationBuilder builder) => new SetVariables();
+
+        private sealed class SetVariables() : EnvironmentVariablesConfigurationProvider(OptionSpec.EnvironmentPrefix)
         {
-            Errors.Add($"--config: '{path}' is not valid JSON ({e.Message})");
+            public override void Load()
+            {
+                base.Load();
+                foreach (var empty in Data.Where(d => string.IsNullOrEmpty(d.Value)).Select(d => d.Key).ToList())
+                {
+                    Data.Remove(empty);
+                }
+            }
         }
     }
 }
