@@ -1,6 +1,4 @@
-using PsTraining.Hosting;
-
-namespace PsTraining.ParameterServer.Tests.Hosting;
+namespace PsTraining.Hosting.Tests;
 
 /// <summary>The options' layers on .NET configuration: defaults &lt; JSON &lt; PSTRAINING_ variables &lt; command line, and every error at once.</summary>
 public sealed class LayeredOptionsTests : IDisposable
