@@ -10,8 +10,8 @@ namespace PsTraining.Protocol.Client;
 
 /// <summary>
 /// The learners' client of the ParameterServer and Health services, on one long-lived Grpc.Net.Client channel: the
-/// generated client for the small calls, and the contract's block-copy codecs for the two that carry the model (Pull
-/// responses and Push requests and responses go through <see cref="TensorMarshallers"/>). Every failure is an
+/// generated client for the small calls, and the contract's block-copy codecs for the three that carry the model (Pull
+/// responses, Push requests and responses, and PushStream chunks go through <see cref="TensorMarshallers"/>). Every failure is an
 /// <see cref="RpcException"/>; a deadline is given per call.
 /// </summary>
 public sealed class ParameterServerClient : IDisposable
@@ -24,7 +24,8 @@ public sealed class ParameterServerClient : IDisposable
     private static readonly Method<IWireWriter, PooledPayload> PushMethod =
         new(MethodType.Unary, Service, "Push", TensorMarshallers.Writer, TensorMarshallers.Payload);
 
-    private static readonly Method<IWireWriter, PushResponse> PushStreamMethod =
+    /// <summary>PushStream as any caller can send it, chunk by chunk (<see cref="PushChunkWriter"/>).</summary>
+    public static readonly Method<IWireWriter, PushResponse> PushStreamMethod =
         new(MethodType.ClientStreaming, Service, "PushStream", TensorMarshallers.Writer, Marshallers.Create(r => r.ToByteArray(), PushResponse.Parser.ParseFrom));
 
     /// <summary>Floats per chunk of a streamed push: 1 MiB.</summary>

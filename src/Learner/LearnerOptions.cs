@@ -32,7 +32,8 @@ public sealed record LearnerOptions
         new("retry-timeout", "seconds to keep retrying an unreachable parameter server before giving up", "60"),
         new("separate-pull", "pull with a call of its own before each step, instead of taking the weights from the previous push's response (two round trips a step)", "false", IsFlag: true),
         new("overlap", "compute the next gradient while the previous one's push is in flight, on the weights read before it: the round trip is hidden, and every gradient is one version staler (not with a server using delay compensation)", "false", IsFlag: true),
-        new("stream-push-mb", "a push bigger than this many MB goes as a stream of 1 MiB chunks (PushStream), its weights then pulled: no message of the whole model is buffered on either side", "16"),
+        new("stream-push-mb", "a push bigger than this many MB goes as a stream of 1 MiB chunks (PushStream), its weights then pulled: no message of the whole model is buffered on either side",
+            DefaultStreamPushMb.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("call-timeout", "deadline of each call, in seconds", "30"),
         new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "0"),
         new("listen", "where /metrics listens: loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
@@ -84,8 +85,10 @@ public sealed record LearnerOptions
     /// <summary>Pull before each step with a call of its own rather than taking the weights from the previous push's response.</summary>
     public bool SeparatePull { get; init; }
 
+    private const int DefaultStreamPushMb = 16;
+
     /// <summary>Pushes of more floats than this go as PushStream, in chunks.</summary>
-    public long StreamPushAboveFloats { get; init; } = 4L << 20;
+    public long StreamPushAboveFloats { get; init; } = FloatsIn(DefaultStreamPushMb);
 
     /// <summary>Compute the next gradient while the previous push is in flight (on the weights read before it: one version staler).</summary>
     public bool Overlap { get; init; }
@@ -153,7 +156,7 @@ public sealed record LearnerOptions
             RetryTimeout = TimeSpan.FromSeconds(o.Double("retry-timeout", 0, 86400, minExclusive: true)),
             CallTimeout = TimeSpan.FromSeconds(o.Double("call-timeout", 0, 86400, minExclusive: true)),
             SeparatePull = o.Flag("separate-pull"),
-            StreamPushAboveFloats = (long)(o.Double("stream-push-mb", 0, 1e6) * 1e6 / sizeof(float)),
+            StreamPushAboveFloats = FloatsIn(o.Double("stream-push-mb", 0, 1e6)),
             Overlap = o.Flag("overlap"),
             MetricsPort = o.Int("metrics-port", -1, 65535) is >= 0 and var metrics ? metrics : null,
             ListenOnAll = o.Choice("listen", "loopback", "any") == "any",
@@ -182,6 +185,9 @@ public sealed record LearnerOptions
     }
 
     /// <summary>The same speed models as the simulator's (src/Models/Speed), in seconds of wall time.</summary>
+    /// <summary>How many floats <paramref name="megabytes"/> MB hold.</summary>
+    private static long FloatsIn(double megabytes) => (long)(megabytes * 1e6 / sizeof(float));
+
     private static SpeedModel? BuildSpeed(LayeredOptions o)
     {
         var stepTime = (decimal)o.Double("step-time", 0, 86400);

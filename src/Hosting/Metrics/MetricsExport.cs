@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,9 +62,23 @@ public static class MetricsExport
             });
     }
 
-    /// <summary>The HTTP/1.1 endpoint for <c>/metrics</c> (Prometheus scrapes HTTP/1.1; a plaintext gRPC port speaks only HTTP/2).</summary>
-    public static KestrelListener Listener(MetricsOptions options) =>
-        new(options.Port ?? throw new ArgumentException("no metrics port was given"), options.LoopbackOnly, HttpProtocols.Http1);
+    /// <summary>
+    /// The metrics of a web app: the export (<see cref="AddMetricsExport"/>) and, when <see cref="MetricsOptions.Port"/>
+    /// is set, the Kestrel endpoint for <c>/metrics</c> over HTTP/1.1 (Prometheus scrapes HTTP/1.1; a plaintext gRPC
+    /// port speaks only HTTP/2). Returns that endpoint, for <see cref="UseMetricsEndpoint"/>; null without a port.
+    /// </summary>
+    public static KestrelListener? AddMetrics(this WebApplicationBuilder builder, MetricsOptions options, params string[] meters)
+    {
+        builder.AddMetricsExport(options, meters);
+        if (options.Port is not { } port)
+        {
+            return null;
+        }
+
+        var listener = new KestrelListener(port, options.LoopbackOnly, HttpProtocols.Http1);
+        builder.WebHost.ConfigureKestrel(listener.AddTo);
+        return listener;
+    }
 
     /// <summary>
     /// Serves <c>/metrics</c> on <paramref name="listener"/> and nothing else there (404), while the app's other

@@ -1,6 +1,5 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -37,11 +36,9 @@ public sealed class MetricsHost : IAsyncDisposable
             return new MetricsHost(host, null);
         }
 
-        var listener = MetricsExport.Listener(options);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders(); // the process prints its own status lines
-        builder.WebHost.ConfigureKestrel(listener.AddTo);
-        builder.AddMetricsExport(options, meters);
+        var listener = builder.AddMetrics(options, meters)!;
         var app = builder.Build();
         app.UseMetricsEndpoint(listener);
         await app.StartAsync();

@@ -49,7 +49,6 @@ public sealed class ParameterServerHost : IAsyncDisposable
                 listen.UseHttps(certificate, options.CertificatePassword);
             }
         });
-        var metrics = options.Metrics is { Port: not null } m ? MetricsExport.Listener(m) : null;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders(); // the host prints its own status lines
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -59,7 +58,6 @@ public sealed class ParameterServerHost : IAsyncDisposable
             kestrel.Limits.Http2.InitialStreamWindowSize = 8 * 1024 * 1024;
             kestrel.Limits.Http2.MaxStreamsPerConnection = 1000;
             grpc.AddTo(kestrel);
-            metrics?.AddTo(kestrel);
         });
 
         builder.Services.AddGrpc(service =>
@@ -82,10 +80,7 @@ public sealed class ParameterServerHost : IAsyncDisposable
         builder.Services.AddGrpcHealthChecks(health => health.Services.Map(ParameterServerService.Name, _ => true))
             .AddCheck("core", () => HealthCheckResult.Healthy());
         builder.Services.AddGrpcReflection();
-        if (options.Metrics is { } metricsOptions)
-        {
-            builder.AddMetricsExport(metricsOptions, MetricNames.ParameterServerMeter);
-        }
+        var metrics = options.Metrics is { } metricsOptions ? builder.AddMetrics(metricsOptions, MetricNames.ParameterServerMeter) : null;
 
         var app = builder.Build();
         if (metrics is not null)

@@ -51,23 +51,11 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     public async Task<IWireWriter> Push(PushWire request, ServerCallContext context)
     {
         using var received = request; // its pooled payload goes back once the gradient is copied out
-        var start = Stopwatch.GetTimestamp();
-        var n = core.Layout.TotalLength;
-        var pooled = ArrayPool<float>.Shared.Rent(n);
-        PushResult result;
-        try
+        var outcome = Outcome(await ApplyAsync(gradient =>
         {
-            var gradient = pooled.AsMemory(0, n);
             core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), gradient.Span);
-            result = await core.PushAsync(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss), context.CancellationToken);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(pooled); // the core keeps no reference to a gradient once the push returns
-        }
-
-        instruments?.Push(Stopwatch.GetElapsedTime(start), 4L * n);
-        var outcome = Outcome(result);
+            return Task.FromResult(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss));
+        }, context.CancellationToken));
         return request.ReturnWeights
             ? Snapshot(request.LearnerId, (version, weights, buffer) => FlatTensorsWriter.PushResponse(outcome, version, core.Layout, weights, buffer))
             : new ProtobufWriter(outcome);
@@ -78,37 +66,51 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     /// has completed whole, so it is applied exactly as <see cref="Push"/> would apply it. A stream that breaks, ends
     /// early or sends a chunk out of place applies nothing: the weights are not touched before the last chunk is in.
     /// </summary>
-    public async Task<PushResponse> PushStream(IAsyncStreamReader<PushChunkWire> chunks, ServerCallContext context)
+    public async Task<PushResponse> PushStream(IAsyncStreamReader<PushChunkWire> chunks, ServerCallContext context) =>
+        Outcome(await ApplyAsync(gradient => ReceiveAsync(chunks, gradient, context.CancellationToken), context.CancellationToken));
+
+    /// <summary>
+    /// The one way a push reaches the core: <paramref name="receive"/> fills a pooled gradient of the model's length and
+    /// says who pushed it; the core applies it, and the call is timed and counted. The core keeps no reference to the
+    /// gradient once the push returns, so it goes back to the pool then.
+    /// </summary>
+    private async Task<PushResult> ApplyAsync(Func<Memory<float>, Task<PushInput>> receive, CancellationToken cancellation)
     {
         var start = Stopwatch.GetTimestamp();
         var n = core.Layout.TotalLength;
         var pooled = ArrayPool<float>.Shared.Rent(n);
         try
         {
-            PushHeader? header = null;
-            var received = 0;
-            while (await chunks.MoveNext(context.CancellationToken))
-            {
-                using var chunk = chunks.Current;
-                header = Next(header, chunk, received, n);
-                chunk.CopyTo(pooled.AsSpan(received, chunk.Count));
-                received += chunk.Count;
-            }
-
-            if (header is null || received != n)
-            {
-                throw new PsException(PsErrorCode.InvalidArgument, $"the push stream ended after {received} of the model's {n} floats; nothing was applied");
-            }
-
-            var input = new PushInput(header.LearnerId, header.Sequence, header.ReadVersion, pooled.AsMemory(0, n), header.Loss);
-            var result = await core.PushAsync(input, context.CancellationToken);
+            var result = await core.PushAsync(await receive(pooled.AsMemory(0, n)), cancellation);
             instruments?.Push(Stopwatch.GetElapsedTime(start), 4L * n);
-            return Outcome(result);
+            return result;
         }
         finally
         {
             ArrayPool<float>.Shared.Return(pooled);
         }
+    }
+
+    /// <summary>Copies a push stream's chunks into <paramref name="gradient"/> as they arrive; the push's identity once it is whole.</summary>
+    private static async Task<PushInput> ReceiveAsync(IAsyncStreamReader<PushChunkWire> chunks, Memory<float> gradient, CancellationToken cancellation)
+    {
+        var n = gradient.Length;
+        PushHeader? header = null;
+        var received = 0;
+        while (await chunks.MoveNext(cancellation))
+        {
+            using var chunk = chunks.Current;
+            header = Next(header, chunk, received, n);
+            chunk.CopyTo(gradient.Span.Slice(received, chunk.Count));
+            received += chunk.Count;
+        }
+
+        if (header is null || received != n)
+        {
+            throw new PsException(PsErrorCode.InvalidArgument, $"the push stream ended after {received} of the model's {n} floats; nothing was applied");
+        }
+
+        return new PushInput(header.LearnerId, header.Sequence, header.ReadVersion, gradient, header.Loss);
     }
 
     /// <summary>Checks that <paramref name="chunk"/> continues the stream where it stands; returns the stream's header.</summary>

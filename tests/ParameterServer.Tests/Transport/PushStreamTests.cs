@@ -1,8 +1,7 @@
-using Google.Protobuf;
 using Grpc.Core;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Service;
 using PsTraining.Protocol;
+using PsTraining.Protocol.Client;
 using PsTraining.Protocol.V1;
 using PsTraining.Protocol.Wire;
 
@@ -12,8 +11,7 @@ namespace PsTraining.ParameterServer.Tests.Transport;
 public sealed class PushStreamTests
 {
     /// <summary>The stream method as any client may call it, chunk by chunk.</summary>
-    private static readonly Method<IWireWriter, PushResponse> Stream =
-        new(MethodType.ClientStreaming, ParameterServerService.Name, "PushStream", TensorMarshallers.Writer, Marshallers.Create(r => r.ToByteArray(), PushResponse.Parser.ParseFrom));
+    private static readonly Method<IWireWriter, PushResponse> Stream = ParameterServerClient.PushStreamMethod;
 
     [Fact]
     public async Task A_streamed_push_gives_exactly_the_weights_version_and_staleness_of_the_unary_push()
