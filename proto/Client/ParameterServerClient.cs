@@ -118,16 +118,28 @@ public sealed class ParameterServerClient : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(chunkFloats, 1);
         using var call = _invoker.AsyncClientStreamingCall(PushStreamMethod, null, Options(timeout, cancellation));
         var header = new PushHeader { LearnerId = learnerId, Sequence = sequence, ReadVersion = readVersion, Loss = loss, Length = (ulong)gradient.Length };
-        var offset = 0;
-        do
+        try
         {
-            var count = Math.Min(chunkFloats, gradient.Length - offset);
-            await call.RequestStream.WriteAsync(new PushChunkWriter(offset == 0 ? header : null, (ulong)offset, gradient.Slice(offset, count)), cancellation).ConfigureAwait(false);
-            offset += count;
-        }
-        while (offset < gradient.Length);
+            var offset = 0;
+            do
+            {
+                var count = Math.Min(chunkFloats, gradient.Length - offset);
+                await call.RequestStream.WriteAsync(new PushChunkWriter(offset == 0 ? header : null, (ulong)offset, gradient.Slice(offset, count)), cancellation)
+                    .ConfigureAwait(false);
+                offset += count;
+            }
+            while (offset < gradient.Length);
 
-        await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+            await call.RequestStream.CompleteAsync().ConfigureAwait(false);
+        }
+        catch (Exception) when (!cancellation.IsCancellationRequested)
+        {
+            // The server may answer before it has read the whole stream (a call it refuses: no token, an unknown learner),
+            // and then resets the stream under a write, which fails as Cancelled. Its answer is the outcome, not the write.
+            await call.ResponseAsync.ConfigureAwait(false);
+            throw;
+        }
+
         return await call.ResponseAsync.ConfigureAwait(false);
     }
 

@@ -155,6 +155,8 @@ public sealed class GrpcTransportTests
                      () => client.RegisterAsync(new RegisterRequest()), () => client.PullAsync(1), () => client.HeartbeatAsync(1),
                      () => client.LeaveAsync(1), () => client.GetStatsAsync(), async () => { await foreach (var _ in client.WatchStatsAsync(100)) { } },
                      () => client.PushAsync(ServerFixture.Push(1, 1, 0)), () => client.PushStreamAsync(1, 1, 0, 0, CoreFactory.Gradient(1), chunkFloats: 4),
+                     // A long stream: the server refuses it while the client still writes, and the refusal is what the caller sees.
+                     () => client.PushStreamAsync(1, 1, 0, 0, new float[1 << 20], chunkFloats: 1024),
                  })
         {
             Assert.Equal(StatusCode.Unauthenticated, (await Assert.ThrowsAsync<RpcException>(call)).StatusCode);
