@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Installs what PsTraining needs (Debian packages, and the figure renderer's npm packages), skipping what is already there.
-#   libtorch-dev          libtorch 1.13 headers and libraries (the native shim links against them)
-#   cmake g++ make        build the native shim
-#   python3-torch         PyTorch, for the reference fixtures and the benchmark's reference side
+#   python3-torch         PyTorch, for the reference fixtures and the benchmark's reference side (our own libtorch
+#                         comes from NuGet with TorchSharp: no libtorch-dev, cmake or g++)
 #   dataset-fashion-mnist the real Fashion-MNIST (IDX files under /usr/share/datasets/fashion-mnist)
 #   python3-grpcio python3-grpc-tools python3-numpy  a gRPC implementation we did not write, for the interop tests
 #   grpc-proto            the standard gRPC .proto files (server reflection v1), compiled by the interop tests
@@ -27,7 +26,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-packages=(libtorch-dev cmake g++ make python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools grpc-proto python3-numpy python3-simpy python3-sklearn chromium prometheus)
+packages=(python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools grpc-proto python3-numpy python3-simpy python3-sklearn chromium prometheus)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -2,7 +2,7 @@ namespace PsTraining.Protocol;
 
 /// <summary>
 /// The model as the server sees it: named tensors laid end to end in one flat float32 vector, in the
-/// order of the model's parameters (the order <c>PsTraining.Torch.FlatBuffer</c> uses).
+/// order of the model's parameters (the order <c>PsTraining.Models.Torch.FlatBuffer</c> uses).
 /// </summary>
 public sealed class ParameterLayout
 {

@@ -1,6 +1,8 @@
 using PsTraining.Models.Speed;
 using PsTraining.Hosting;
-using PsTraining.Torch;
+using PsTraining.Models.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PsTraining.Learner;
 
@@ -122,14 +124,14 @@ public sealed record LearnerOptions
             o.Errors.Add($"--ps names a server twice: {o.String("ps")}");
         }
 
-        var device = Device.CPU;
+        var device = CPU;
         var deviceText = o.String("device")!;
         try
         {
-            device = deviceText == "auto" ? (torch.cuda.is_available() ? Device.CUDA : Device.CPU) : Device.Parse(deviceText);
-            device.EnsureAvailable();
+            device = deviceText == "auto" ? (cuda.is_available() ? CUDA : CPU) : Devices.Parse(deviceText);
+            Devices.EnsureAvailable(device);
         }
-        catch (Exception e) when (e is ArgumentException or TorchException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {
             o.Errors.Add($"--device: {e.Message}");
         }

@@ -1,7 +1,7 @@
 using PsTraining.Hosting;
 using PsTraining.Hosting.Metrics;
 using Grpc.Core;
-using PsTraining.Torch;
+using System.Runtime.InteropServices;
 using PsTraining.Protocol;
 
 namespace PsTraining.Learner;
@@ -51,7 +51,7 @@ public static class Program
             Console.Error.WriteLine($"{name}: the parameter server refused: {e.Describe()}");
             return 4;
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or TorchException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or ExternalException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;

@@ -1,9 +1,9 @@
 using PsTraining.Models.Data;
 using PsTraining.Models.Zoo;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using static PsTraining.Torch.torch.nn;
+using PsTraining.Models.Torch;
 using PsTraining.Protocol;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PsTraining.Learner;
 
@@ -16,7 +16,7 @@ namespace PsTraining.Learner;
 /// </summary>
 public sealed class ShardGradients : IGradientSource, IDisposable
 {
-    private readonly Module _model;
+    private readonly nn.Module<Tensor, Tensor> _model;
     private readonly IReadOnlyList<Tensor> _parameters;
     private readonly ImageDataset _train;
     private readonly int[][] _shards;
@@ -24,7 +24,7 @@ public sealed class ShardGradients : IGradientSource, IDisposable
 
     public ShardGradients(string model, int learners, int batchSize, long seed, ImageDataset train, Device? device = null)
     {
-        Device = device ?? Device.CPU;
+        Device = device ?? CPU;
         _model = ModelRegistry.CreateSeeded(model, seed);
         if (_model.named_buffers().Any())
         {
@@ -56,17 +56,17 @@ public sealed class ShardGradients : IGradientSource, IDisposable
 
     public float Compute(int learner, long index, ReadOnlySpan<float> weights, Span<float> gradient)
     {
-        using var scope = torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         FlatBuffer.ScatterValues(_parameters, weights);
         _model.zero_grad();
         var shard = _shards[learner];
         var batches = shard.Length / _batchSize;
         var (images, labels) = _train.Batch(shard.AsSpan((int)((index - 1) % batches) * _batchSize, _batchSize));
-        scope.Include(images, labels);
-        var loss = functional.cross_entropy(_model.call(images.to(Device)), labels.to(Device));
+        scope.Attach(images, labels);
+        var loss = nn.functional.cross_entropy(_model.call(images.to(Device)), labels.to(Device));
         loss.backward();
         FlatBuffer.GatherGradients(_parameters, gradient);
-        return (float)loss.item();
+        return loss.item<float>();
     }
 
     /// <summary>Test loss and accuracy of <paramref name="weights"/> on <paramref name="test"/>.</summary>

@@ -5,7 +5,7 @@ using PsTraining.Models.Data;
 using Grpc.Core;
 using PsTraining.Protocol.Client;
 using PsTraining.Protocol.V1;
-using PsTraining.Torch;
+using TorchSharp;
 using PartitionAnswer = (bool Ok, (PsTraining.Protocol.V1.PushResponse Push, ulong? WeightsVersion) Value);
 using PsTraining.Protocol;
 

@@ -38,7 +38,7 @@ public static class Program
                 core = Resume(store, options, core, instruments);
             }
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException or Torch.TorchException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException or System.Runtime.InteropServices.ExternalException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;

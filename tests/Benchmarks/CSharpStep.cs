@@ -1,17 +1,14 @@
 using System.Diagnostics;
 using PsTraining.Models.Zoo;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using PsTraining.Torch.Optim;
-using static PsTraining.Torch.torch.nn;
+using static TorchSharp.torch;
 
 namespace PsTraining.Benchmarks;
 
 /// <summary>The C# side: one model, its optimiser and a fixed random batch, stepped as a training loop would.</summary>
 public sealed class CSharpStep : IDisposable
 {
-    private readonly Module _model;
-    private readonly SGD _optimizer;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly optim.Optimizer _optimizer;
     private readonly Tensor _x;
     private readonly Tensor _y;
 
@@ -19,18 +16,18 @@ public sealed class CSharpStep : IDisposable
     {
         _model = ModelRegistry.Create(model);
         _model.train();
-        _optimizer = torch.optim.SGD(_model.parameters(), 0.01, momentum: 0.9);
-        _x = torch.randn([batch, .. sampleShape]);
-        _y = torch.randint(10, [batch]);
+        _optimizer = optim.SGD(_model.parameters(), 0.01, momentum: 0.9);
+        _x = randn([batch, .. sampleShape]);
+        _y = randint(10, [batch]);
     }
 
     public void Run(int steps)
     {
         for (var i = 0; i < steps; i++)
         {
-            using var scope = torch.NewDisposeScope();
+            using var scope = NewDisposeScope();
             _optimizer.zero_grad();
-            functional.cross_entropy(_model.call(_x), _y).backward();
+            nn.functional.cross_entropy(_model.call(_x), _y).backward();
             _optimizer.step();
         }
     }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PsTraining.Sim.Training;
-using PsTraining.Torch;
+using TorchSharp;
 
 namespace PsTraining.Benchmarks;
 
@@ -31,7 +31,7 @@ public static class ClassifierBenchmark
         {
             foreach (var batch in settings.BatchSizes)
             {
-                var ours = Classifier.Train(train, test, batch, epochs, settings.LossEvery, Seed, Device.CPU);
+                var ours = Classifier.Train(train, test, batch, epochs, settings.LossEvery, Seed, torch.CPU);
                 using var theirs = JsonDocument.Parse(PyTorchProcess.Run("classifier.py",
                 [
                     "--train", $"{settings.TrainImages}", "--test", $"{settings.TestImages}", "--batches", $"{batch}", "--epochs", $"{epochs}",
@@ -49,7 +49,7 @@ public static class ClassifierBenchmark
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"classifier default: LeNet-5, {settings.TrainImages} training images, {epochs} epochs, a test pass over {settings.TestImages} images after each, SGD lr {Classifier.LearningRate} momentum {Classifier.Momentum}, {options.Threads} thread(s)"));
-        Console.WriteLine($"libtorch {torch.__version__} through PsTraining.Torch vs python3-torch {pytorchVersion}; median (min) of {options.Repeats} alternating runs");
+        Console.WriteLine($"libtorch {torch.__version__} through TorchSharp vs python3-torch {pytorchVersion}; median (min) of {options.Repeats} alternating runs");
         Console.WriteLine();
         Console.WriteLine("| batch size | C# s | PyTorch s | C#/PyTorch (medians) | C#/PyTorch (minima) | test accuracy C# / PyTorch |");
         Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: |");

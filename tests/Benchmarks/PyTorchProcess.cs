@@ -8,7 +8,7 @@ internal static class PyTorchProcess
     public static string Run(string script, IEnumerable<string> args)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
-        // The same glibc malloc settings as our native shim applies to itself (Native/src/runtime.cpp), so that both sides reuse freed pages alike.
+        // The same glibc malloc settings as PsTraining.Models applies to itself (GlibcHeap), so that both sides reuse freed pages alike.
         info.Environment["MALLOC_MMAP_THRESHOLD_"] = $"{32 * 1024 * 1024}";
         info.Environment["MALLOC_TRIM_THRESHOLD_"] = $"{int.MaxValue}";
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, script));

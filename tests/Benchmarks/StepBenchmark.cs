@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using PsTraining.Torch;
+using PsTraining.Models.Torch;
+using TorchSharp;
 
 namespace PsTraining.Benchmarks;
 
@@ -44,7 +45,7 @@ public static class StepBenchmark
         }
 
         Console.WriteLine($"training step, batch {options.Batch}, SGD momentum 0.9, {options.Threads} thread(s); median (min) over {options.Repeats} alternating blocks of {options.Steps} steps");
-        Console.WriteLine($"libtorch {torch.__version__} through PsTraining.Torch vs python3-torch {pytorchVersion}");
+        Console.WriteLine($"libtorch {torch.__version__} through TorchSharp vs python3-torch {pytorchVersion}");
         Console.WriteLine();
         Console.WriteLine("| model | C# ms/step | PyTorch ms/step | C#/PyTorch (medians) | C#/PyTorch (minima) |");
         Console.WriteLine("| --- | ---: | ---: | ---: | ---: |");

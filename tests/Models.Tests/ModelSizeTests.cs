@@ -1,4 +1,5 @@
 using PsTraining.Models.Zoo;
+using TorchSharp.Modules;
 
 namespace PsTraining.Models.Tests;
 
@@ -32,7 +33,7 @@ public sealed class ModelSizeTests
         using var model = ModelRegistry.Create("vgg19");
         var weights = model.named_parameters().Where(p => p.name.EndsWith(".weight", StringComparison.Ordinal)).Sum(p => p.parameter.numel());
         Assert.Equal(143_652_544, weights);
-        Assert.Equal(16, model.named_modules().Count(m => m.module is PsTraining.Torch.Modules.Conv2d));
+        Assert.Equal(16, model.named_modules().Count(m => m.module is Conv2d));
     }
 
     [Fact]

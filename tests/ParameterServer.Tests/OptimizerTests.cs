@@ -1,13 +1,13 @@
 using PsTraining.ParameterServer.Core;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 using static PsTraining.ParameterServer.Tests.CoreFactory;
 using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Tests;
 
 /// <summary>
-/// The server-side optimisers against PsTraining.Torch's optimisers (themselves matched to python3-torch in
+/// The server-side optimisers against TorchSharp's optimisers (themselves matched to python3-torch in
 /// tests/Models.Tests), on the same gradient sequence; and DC-ASGD against its formula.
 /// </summary>
 public sealed class OptimizerTests
@@ -28,21 +28,21 @@ public sealed class OptimizerTests
         using var core = Create(new CoreOptions { Shards = 3, LearningRate = 0.05f, Optimizer = options }, initial: initial);
         var id = core.Register("a").LearnerId;
 
-        using var scope = torch.NewDisposeScope();
-        using var p = new Parameter(torch.tensor(initial));
+        using var scope = NewDisposeScope();
+        var p = new Parameter(tensor(initial));
         using var opt = kind == "adam"
-            ? (PsTraining.Torch.Optim.Optimizer)torch.optim.Adam([p], lr: 0.05, weight_decay: 0.01)
-            : torch.optim.SGD([p], lr: 0.05, momentum: options.Momentum, weight_decay: options.WeightDecay);
+            ? (OptimizerHelper)optim.Adam([p], lr: 0.05, weight_decay: 0.01)
+            : optim.SGD([p], learningRate: 0.05, momentum: options.Momentum, weight_decay: options.WeightDecay);
 
         for (ulong s = 1; s <= 6; s++)
         {
             var g = Enumerable.Range(0, 10).Select(i => (float)Math.Cos(i * (double)s)).ToArray();
             Push(core, id, s, s - 1, g);
-            p.grad = torch.tensor(g);
+            p.grad = tensor(g);
             opt.step();
         }
 
-        var expected = p.data<float>();
+        var expected = p.data<float>().ToArray();
         var actual = Weights(core);
         for (var i = 0; i < 10; i++)
         {

@@ -2,7 +2,8 @@
 
   analysis.py worked-example      gradients of the backprop worked example (models.WorkedExampleMlp)
   analysis.py lenet-gradients DIR  LeNet-5 gradients of one batch, from DIR/<init>-weights.pstsd and DIR/batch.pstsd
-                                   as init-gradients wrote them: per parameter, count, zeros, min, max, L2 norm
+                                   as init-gradients wrote them (torch.save files of named tensors: StateDictFile.Save,
+                                   save_py): per parameter, count, zeros, min, max, L2 norm
 """
 import json
 import sys
@@ -11,7 +12,6 @@ import torch
 import torch.nn.functional as F
 
 import models
-import pstensors
 
 
 def worked_example():
@@ -35,11 +35,11 @@ def worked_example():
 
 
 def lenet_gradients(directory):
-    batch = pstensors.load(f"{directory}/batch.pstsd")
+    batch = torch.load(f"{directory}/batch.pstsd")
     result = {}
     for init in ["default", "zero"]:
         net = models.LeNet5()
-        net.load_state_dict(pstensors.load(f"{directory}/{init}-weights.pstsd"))
+        net.load_state_dict(torch.load(f"{directory}/{init}-weights.pstsd"))
         loss = F.cross_entropy(net(batch["images"]), batch["labels"])
         loss.backward()
         result[init] = {

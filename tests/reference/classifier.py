@@ -5,7 +5,8 @@ LeNet-5 (models.LeNet5) on the first --train Fashion-MNIST training images, padd
 cross-entropy; epoch e (from 1) visits the images in DeterministicShuffle.Permutation(n, seed, e) order (SplitMix64
 Fisher-Yates, src/Models/Data/DeterministicShuffle.cs, reimplemented below); the last short batch is kept; the running
 loss is the mean of the last --loss-every minibatch losses of an epoch; after each epoch the accuracy on the first --test
-test images. --weights loads the C# run's initial weights (a .pstsd file). Prints one JSON object:
+test images. --weights loads the C# run's initial weights (a .pstsd file: a torch.save of the state dict, as save_py
+writes). Prints one JSON object:
 {"torch", "threads", "runs": {"B": {"accuracy": [per epoch], "running_loss": [[epoch, minibatch, loss], ...], "seconds"}}}
 """
 import argparse
@@ -22,7 +23,6 @@ import torch  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 
 import models  # noqa: E402
-import pstensors  # noqa: E402
 
 MASK = (1 << 64) - 1
 GOLDEN = 0x9E3779B97F4A7C15
@@ -67,7 +67,7 @@ def train(args, batch, data):
     torch.manual_seed(args.seed)
     net = models.LeNet5().train()
     if args.weights:
-        net.load_state_dict(pstensors.load(args.weights))
+        net.load_state_dict(torch.load(args.weights))
     optimizer = torch.optim.SGD(net.parameters(), lr=0.001, momentum=0.9)
     orders = [torch.tensor(permutation(len(train_y), args.seed, e)) for e in range(1, args.epochs + 1)]
     result = {"accuracy": [], "running_loss": []}

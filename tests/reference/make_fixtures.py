@@ -5,10 +5,12 @@ Run with Debian's python3-torch (the Python that owns the torch module is /usr/b
 
     /usr/bin/python3 tests/reference/make_fixtures.py [--out tests/reference/fixtures]
 
-For each model it writes <model>.initial.pst (initial weights and buffers), <model>.batch.pst (one
-batch), and <model>.expected.pst: the loss, every gradient, and the full state after 5 steps of each
-optimiser. Large tensors (over SAMPLE_ABOVE elements) are stored as a fixed strided sample plus their
-sum and sum of squares, which keeps the committed files small. Dropout is made reproducible by
+Every fixture is a torch.save of a flat dict {name: tensor} (a .pt file), which the C# side reads with
+TorchSharp.PyBridge (StateDictFile.Load) and Python with torch.load. For each model it writes
+<model>.initial.pt (initial weights and buffers), <model>.batch.pt (one batch), and <model>.expected.pt:
+the loss, every gradient, and the full state after 5 steps of each optimiser. Large tensors (over
+SAMPLE_ABOVE elements) are stored as a fixed strided sample plus their sum and sum of squares, which
+keeps the committed files small. Dropout is made reproducible by
 seeding libtorch's generator right before every forward pass; the C# side does the same.
 It also writes lr_schedules.json: learning-rate (and momentum) sequences of CyclicLR in its three
 modes, StepLR and ExponentialLR.
@@ -21,12 +23,25 @@ import torch
 import torch.nn.functional as F
 
 import models
-import pstensors
 
 SAMPLE_ABOVE = 20000
 SAMPLES = 2000
 STEPS = 5
 FORWARD_SEED = 1234
+
+
+def save(path, tensors):
+    """torch.save of a flat {name: tensor} dict, each tensor a contiguous copy with a storage of its own.
+
+    torch.save writes a view's whole underlying storage with the view's offset and strides (a strided
+    sample would drag along the full tensor it was taken from). TorchSharp.PyBridge cannot read that back:
+    it rebuilds each tensor as torch.empty(shape).as_strided(shape, stride, offset), which must be
+    contiguous and fit a storage of numel elements, and reads the first numel elements into it. A
+    contiguous clone owns a storage of exactly its own elements at offset 0, so every entry reads back as
+    written. Its dtypes need nothing else: float32, 0-dim float64 (the @sum and @sumsq scalars) and int64
+    (labels, num_batches_tracked) all read as they are.
+    """
+    torch.save({k: v.detach().cpu().clone(memory_format=torch.contiguous_format) for k, v in tensors.items()}, path)
 
 
 def compact(name, t, into):
@@ -74,8 +89,8 @@ def fixture(name, out):
     model, loss_kind, x, y = build(name)
     model.train()
     initial = {k: v.clone() for k, v in model.state_dict().items()}
-    pstensors.save(os.path.join(out, f"{name}.initial.pst"), initial)
-    pstensors.save(os.path.join(out, f"{name}.batch.pst"), {"x": x, "y": y})
+    save(os.path.join(out, f"{name}.initial.pt"), initial)
+    save(os.path.join(out, f"{name}.batch.pt"), {"x": x, "y": y})
 
     expected = {}
     torch.manual_seed(FORWARD_SEED)
@@ -96,7 +111,7 @@ def fixture(name, out):
             opt.step()
         for k, v in model.state_dict().items():
             compact(f"{opt_name}.{k}", v, expected)
-    pstensors.save(os.path.join(out, f"{name}.expected.pst"), expected)
+    save(os.path.join(out, f"{name}.expected.pt"), expected)
     print(f"{name}: loss {expected['loss'].item():.6f}, {sum(p.numel() for p in model.parameters())} parameters")
 
 
@@ -130,7 +145,7 @@ def ops(out):
     total.backward()
     tensors = {"x": x.detach(), "w": w, "target": target, "labels": labels, "grad": x.grad}
     tensors.update({k: v.detach().reshape(v.shape) for k, v in results.items()})
-    pstensors.save(os.path.join(out, "ops.pst"), tensors)
+    save(os.path.join(out, "ops.pt"), tensors)
 
 
 def schedules(out):

@@ -1,5 +1,6 @@
-using System.Buffers;
-using PsTraining.Torch;
+using System.Runtime.InteropServices;
+using TorchSharp;
+using static TorchSharp.torch;
 using TensorPrimitives = System.Numerics.Tensors.TensorPrimitives;
 
 namespace PsTraining.Models.Data;
@@ -59,26 +60,19 @@ public sealed class ImageDataset
     {
         var perImage = Channels * Height * Width;
         var labels = new long[indices.Length];
-        // A pooled staging buffer: a batch of LeNet-5 inputs is 256 KB, which would be a large-object allocation every step.
-        var staged = ArrayPool<float>.Shared.Rent(indices.Length * perImage);
-        try
+        // The pixels go straight into the new tensor's memory: no staging buffer.
+        var images = empty([indices.Length, Channels, Height, Width], ScalarType.Float32);
+        var floats = MemoryMarshal.Cast<byte, float>(images.bytes);
+        for (var b = 0; b < indices.Length; b++)
         {
-            for (var b = 0; b < indices.Length; b++)
-            {
-                // The division (not a multiplication by 1/255) gives the same floats as PyTorch's ToTensor.
-                var target = staged.AsSpan(b * perImage, perImage);
-                TensorPrimitives.ConvertChecked(Pixels(indices[b]), target);
-                TensorPrimitives.Divide(target, 255f, target);
-                labels[b] = _labels[indices[b]];
-            }
+            // The division (not a multiplication by 1/255) gives the same floats as PyTorch's ToTensor.
+            var target = floats.Slice(b * perImage, perImage);
+            TensorPrimitives.ConvertChecked(Pixels(indices[b]), target);
+            TensorPrimitives.Divide(target, 255f, target);
+            labels[b] = _labels[indices[b]];
+        }
 
-            var images = torch.tensor<float>(staged.AsSpan(0, indices.Length * perImage), [indices.Length, Channels, Height, Width]);
-            return (images, torch.tensor(labels));
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(staged);
-        }
+        return (images, tensor(labels));
     }
 
     /// <summary>Minibatches over <paramref name="order"/> (all samples in order when null). The last, short batch is kept unless <paramref name="dropLast"/>.</summary>

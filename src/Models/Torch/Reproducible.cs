@@ -1,4 +1,6 @@
-namespace PsTraining.Torch;
+using TorchSharp;
+
+namespace PsTraining.Models.Torch;
 
 /// <summary>
 /// A seeded computation's hold on the two pieces of libtorch state that decide its bits, so that the same seed and thread
@@ -7,10 +9,11 @@ namespace PsTraining.Torch;
 /// <item>The random generator. libtorch has one default generator per process and device, shared by every thread: a draw
 /// made by another thread between this computation's seed and its own draws (another experiment initialising a model,
 /// a test calling <c>rand</c>) shifts every number after it. So a seeded computation holds a process-wide gate from its
-/// seed to its end (<see cref="Enter"/>, <see cref="Reseed"/>), and every other use of the generators in this API
-/// (<c>manual_seed</c>, <c>rand</c>, <c>randn</c>, <c>randint</c>, <c>uniform_</c>, <c>normal_</c>, dropout) passes the gate
-/// too, so an unseeded draw or a stray seed on another thread waits until the seeded computation ends. The gate is reentrant: an experiment that
-/// runs an earlier one nests.</item>
+/// seed to its end (<see cref="Enter"/>, <see cref="Reseed"/>), and our own unseeded draws (a model built by
+/// <c>ModelRegistry.Create</c>) pass the gate too (<see cref="Draw"/>), so they wait until the seeded computation ends.
+/// TorchSharp's own calls cannot be gated: code that draws from the default generator on another thread while a
+/// seeded computation runs must hold <see cref="Draw"/> itself. The gate is reentrant: an experiment that runs an
+/// earlier one nests.</item>
 /// <item>The intra-op thread count. A reduction split over another number of threads adds in another order and gives
 /// other bits. libtorch keeps the count per OpenMP thread (a new thread takes the last count set anywhere), so it is
 /// set on this thread on entry and the previous count is put back on exit.</item>
@@ -76,8 +79,8 @@ public sealed class Reproducible : IDisposable
         torch.manual_seed(seed);
     }
 
-    /// <summary>Held around one draw from libtorch's generators: it waits while another thread's seeded computation runs.</summary>
-    internal static Lock.Scope Draw() => Gate.EnterScope();
+    /// <summary>Held around an unseeded draw from libtorch's generators: it waits while another thread's seeded computation runs.</summary>
+    public static Lock.Scope Draw() => Gate.EnterScope();
 
     public void Dispose()
     {

@@ -1,26 +1,27 @@
-using System.Runtime.InteropServices;
-using System.Text;
+using System.Collections;
+using System.Collections.Specialized;
+using System.IO.Compression;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
 
-namespace PsTraining.Torch;
+namespace PsTraining.Models.Torch;
 
 /// <summary>
-/// A small, language-neutral file of named tensors (tests/reference/pstensors.py writes the same format
-/// from PyTorch). Layout, little-endian: magic "PSTSD001", int32 count, then per tensor: int32 name
-/// length, UTF-8 name, int32 dtype (c10::ScalarType), int32 ndim, int64 dims[ndim], raw elements.
+/// Named tensors in PyTorch's own file format (<c>torch.save</c> of a dict of tensors; <c>torch.load</c> reads what
+/// this writes), through TorchSharp.PyBridge: reference fixtures, and what the experiments save for PyTorch to read (a
+/// batch, a model's <c>state_dict()</c>). Unlike PyBridge's <c>save_py</c>, which stamps the time of writing into the
+/// file, the same tensors always give the same bytes, as the experiments' reproducibility asks.
 /// </summary>
 public static class StateDictFile
 {
-    private static readonly byte[] Magic = "PSTSD001"u8.ToArray();
-
-    /// <summary>Limits that stop a corrupt header from asking for an absurd allocation.</summary>
-    private const long MaxElements = 1L << 31;
-
-    private const int MaxNameBytes = 4096;
-
-    private const int MaxDims = 64;
-
+    /// <summary>
+    /// Writes <paramref name="tensors"/> as <c>torch.save</c> does a dict of them. Any tensor may be given: a view, a
+    /// transposed or a GPU tensor is written as a plain contiguous CPU copy of its values (PyBridge's pickler writes a
+    /// view's elements but its storage offset, and refuses non-contiguous tensors).
+    /// </summary>
     public static void Save(string path, IReadOnlyDictionary<string, Tensor> tensors)
     {
+        ArgumentNullException.ThrowIfNull(tensors);
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (directory is not null)
         {
@@ -29,169 +30,81 @@ public static class StateDictFile
 
         // Write to a temporary file and rename, so that a crash never leaves a half-written file behind.
         var temporary = path + ".tmp";
-        using (var stream = File.Create(temporary))
-        using (var writer = new BinaryWriter(stream, Encoding.UTF8))
+        using var scope = NewDisposeScope();
+        // In the caller's order: a Hashtable's order follows string hash codes, which differ from process to process, and
+        // the same tensors must give the same bytes.
+        var table = new OrderedDictionary();
+        foreach (var (name, tensor) in tensors)
         {
-            writer.Write(Magic);
-            writer.Write(tensors.Count);
-            foreach (var (name, tensor) in tensors)
-            {
-                var nameBytes = Encoding.UTF8.GetBytes(name);
-                writer.Write(nameBytes.Length);
-                writer.Write(nameBytes);
-                var dtype = tensor.dtype;
-                writer.Write((int)dtype);
-                var shape = tensor.shape;
-                writer.Write(shape.Length);
-                foreach (var d in shape)
-                {
-                    writer.Write(d);
-                }
-
-                writer.Write(RawBytes(tensor, dtype));
-            }
+            table[name] = Plain(tensor);
         }
 
-        File.Move(temporary, path, overwrite: true);
+        try
+        {
+            // File.Create truncates a temporary file that an earlier crash left behind; PickleStateDict(string) would not.
+            using (var stream = File.Create(temporary))
+            {
+                PyTorchPickler.PickleStateDict(stream, table, leaveOpen: true);
+                PinTimestamps(stream);
+            }
+
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temporary);
+            throw;
+        }
     }
 
-    /// <summary>
-    /// Reads the tensors of a state dict file. A missing file gives <see cref="FileNotFoundException"/>; a truncated
-    /// or corrupt one gives <see cref="InvalidDataException"/> naming the file and the tensor, and nothing leaks.
-    /// </summary>
+    /// <summary>Every tensor of the file by name; a file that is not a PyTorch dict of tensors is an <see cref="InvalidDataException"/>.</summary>
     public static Dictionary<string, Tensor> Load(string path)
     {
         if (!File.Exists(path))
         {
-            throw new FileNotFoundException($"state dict file '{path}' does not exist", path);
+            throw new FileNotFoundException($"no tensor file at {path}", path);
         }
 
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream, Encoding.UTF8);
-        var result = new Dictionary<string, Tensor>();
+        Hashtable table;
         try
         {
-            if (!reader.ReadBytes(Magic.Length).AsSpan().SequenceEqual(Magic))
-            {
-                throw new InvalidDataException($"'{path}' is not a PsTraining state dict file (bad magic)");
-            }
-
-            var count = reader.ReadInt32();
-            if (count < 0)
-            {
-                throw new InvalidDataException($"'{path}' is corrupt: it claims {count} tensors");
-            }
-
-            for (var i = 0; i < count; i++)
-            {
-                // Every length read from the file is checked before it sizes an allocation.
-                var nameLength = reader.ReadInt32();
-                if (nameLength is < 0 or > MaxNameBytes)
-                {
-                    throw new InvalidDataException($"'{path}' is corrupt: tensor {i} has a name of {nameLength} bytes");
-                }
-
-                var name = Encoding.UTF8.GetString(ReadExactly(reader, nameLength));
-                var dtype = (ScalarType)reader.ReadInt32();
-                if (!Enum.IsDefined(dtype))
-                {
-                    throw new InvalidDataException($"'{path}': tensor '{name}' has unknown dtype code {(int)dtype}");
-                }
-
-                var ndim = reader.ReadInt32();
-                if (ndim is < 0 or > MaxDims)
-                {
-                    throw new InvalidDataException($"'{path}' is corrupt: tensor '{name}' has {ndim} dimensions");
-                }
-
-                var shape = new long[ndim];
-                var elements = 1L;
-                for (var d = 0; d < shape.Length; d++)
-                {
-                    shape[d] = reader.ReadInt64();
-                    if (shape[d] < 0 || (shape[d] > 0 && elements > MaxElements / shape[d]))
-                    {
-                        throw new InvalidDataException($"'{path}': tensor '{name}' has an invalid shape");
-                    }
-
-                    elements *= shape[d];
-                }
-
-                var byteCount = elements * ScalarTypes.ElementSize(dtype);
-                if (byteCount > stream.Length - stream.Position)
-                {
-                    throw new InvalidDataException($"'{path}' is truncated inside tensor '{name}'");
-                }
-
-                if (byteCount > Array.MaxLength)
-                {
-                    throw new InvalidDataException($"'{path}': tensor '{name}' is too large to load ({byteCount} bytes)");
-                }
-
-                if (result.ContainsKey(name))
-                {
-                    throw new InvalidDataException($"'{path}' is corrupt: tensor '{name}' appears twice");
-                }
-
-                result.Add(name, FromBytes(ReadExactly(reader, (int)byteCount), dtype, shape).DetachFromDisposeScope());
-            }
+            // Our own stream, closed whatever happens: PyBridge leaves the file open when it refuses it.
+            using var stream = File.OpenRead(path);
+            table = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            // The tensors read so far belong to no scope: free them, or they would live until finalization.
-            foreach (var t in result.Values)
-            {
-                t.Dispose();
-            }
+            throw new InvalidDataException($"{path} is not a PyTorch file of named tensors: {e.Message}", e);
+        }
 
-            if (e is EndOfStreamException)
-            {
-                throw new InvalidDataException($"'{path}' is truncated", e);
-            }
-
-            throw;
+        var result = new Dictionary<string, Tensor>();
+        foreach (DictionaryEntry entry in table)
+        {
+            result[(string)entry.Key] = entry.Value as Tensor
+                ?? throw new InvalidDataException($"{path}: '{entry.Key}' is a {entry.Value?.GetType().Name ?? "null"}, not a tensor");
         }
 
         return result;
     }
 
-    private static byte[] ReadExactly(BinaryReader reader, int count)
+    /// <summary>
+    /// Sets every entry's modification time in the zip archive that <paramref name="stream"/> holds to the earliest a zip
+    /// can record (PyBridge stamps them with the time of writing), so that the same tensors give the same file.
+    /// </summary>
+    private static void PinTimestamps(Stream stream)
     {
-        var bytes = reader.ReadBytes(count);
-        return bytes.Length == count ? bytes : throw new EndOfStreamException();
+        stream.Position = 0;
+        using var archive = new ZipArchive(stream, ZipArchiveMode.Update, leaveOpen: true);
+        foreach (var entry in archive.Entries)
+        {
+            entry.LastWriteTime = new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero);
+        }
     }
 
-    private static byte[] RawBytes(Tensor tensor, ScalarType dtype)
+    /// <summary>The tensor's values in a contiguous CPU tensor of their own (storage offset 0), without autograd history.</summary>
+    private static Tensor Plain(Tensor tensor)
     {
-        if (!BitConverter.IsLittleEndian)
-        {
-            throw new PlatformNotSupportedException("state dict files are little-endian");
-        }
-
-        var bytes = new byte[tensor.numel() * ScalarTypes.ElementSize(dtype)];
-        var span = bytes.AsSpan();
-        switch (dtype)
-        {
-            case ScalarType.Float32: tensor.copy_to(MemoryMarshal.Cast<byte, float>(span)); break;
-            case ScalarType.Float64: tensor.copy_to(MemoryMarshal.Cast<byte, double>(span)); break;
-            case ScalarType.Int64: tensor.copy_to(MemoryMarshal.Cast<byte, long>(span)); break;
-            case ScalarType.Int32: tensor.copy_to(MemoryMarshal.Cast<byte, int>(span)); break;
-            case ScalarType.UInt8: tensor.copy_to(span); break;
-            case ScalarType.Bool: tensor.copy_to(MemoryMarshal.Cast<byte, bool>(span)); break;
-            default: throw new NotSupportedException($"saving {dtype} tensors is not supported");
-        }
-
-        return bytes;
+        var plain = tensor.detach().cpu().contiguous();
+        return plain.storage_offset() == 0 ? plain : plain.clone();
     }
-
-    private static Tensor FromBytes(byte[] bytes, ScalarType dtype, long[] shape) => dtype switch
-    {
-        ScalarType.Float32 => torch.tensor<float>(MemoryMarshal.Cast<byte, float>(bytes), shape),
-        ScalarType.Float64 => torch.tensor<double>(MemoryMarshal.Cast<byte, double>(bytes), shape),
-        ScalarType.Int64 => torch.tensor<long>(MemoryMarshal.Cast<byte, long>(bytes), shape),
-        ScalarType.Int32 => torch.tensor<int>(MemoryMarshal.Cast<byte, int>(bytes), shape),
-        ScalarType.UInt8 => torch.tensor<byte>(bytes, shape),
-        ScalarType.Bool => torch.tensor<bool>(MemoryMarshal.Cast<byte, bool>(bytes), shape),
-        _ => throw new InvalidDataException($"tensors of {dtype} are not supported in state dict files"),
-    };
 }

@@ -1,5 +1,5 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
@@ -7,21 +7,22 @@ namespace PsTraining.Models.Zoo;
 /// Colourisation CNN with strided convolutions down and transposed convolutions up: [conv s2 → BN → ReLU] ×2
 /// (NF, 2NF), [conv-transpose s2 → BN → ReLU] ×2 (NF, NC), then a final conv (NC).
 /// </summary>
-public sealed class ConvTransposeNet : Module
+public sealed class ConvTransposeNet : nn.Module<Tensor, Tensor>
 {
-    public ConvTransposeNet(ColourisationOptions o)
+    public readonly Sequential layers;
+
+    public ConvTransposeNet(ColourisationOptions o) : base(nameof(ConvTransposeNet))
     {
         o.Validate();
         var (k, p, nf, nc) = (o.Kernel, o.Padding, o.NumFilters, o.NumColours);
-        layers = register_module("layers", new Sequential(
-            new Conv2d(o.NumInChannels, nf, k, stride: 2, padding: p), new BatchNorm2d(nf), new ReLU(),
-            new Conv2d(nf, 2 * nf, k, stride: 2, padding: p), new BatchNorm2d(2 * nf), new ReLU(),
-            new ConvTranspose2d(2 * nf, nf, k, stride: 2, padding: p, output_padding: 1), new BatchNorm2d(nf), new ReLU(),
-            new ConvTranspose2d(nf, nc, k, stride: 2, padding: p, output_padding: 1), new BatchNorm2d(nc), new ReLU(),
-            new Conv2d(nc, nc, k, padding: p)));
+        layers = nn.Sequential(
+            nn.Conv2d(o.NumInChannels, nf, k, stride: 2, padding: p), nn.BatchNorm2d(nf), nn.ReLU(),
+            nn.Conv2d(nf, 2 * nf, k, stride: 2, padding: p), nn.BatchNorm2d(2 * nf), nn.ReLU(),
+            nn.ConvTranspose2d(2 * nf, nf, k, stride: 2, padding: p, output_padding: 1), nn.BatchNorm2d(nf), nn.ReLU(),
+            nn.ConvTranspose2d(nf, nc, k, stride: 2, padding: p, output_padding: 1), nn.BatchNorm2d(nc), nn.ReLU(),
+            nn.Conv2d(nc, nc, k, padding: p));
+        RegisterComponents();
     }
-
-    public Sequential layers { get; }
 
     public override Tensor forward(Tensor input) => layers.call(input);
 }

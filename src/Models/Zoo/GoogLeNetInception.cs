@@ -1,5 +1,5 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
@@ -8,20 +8,27 @@ namespace PsTraining.Models.Zoo;
 /// side, each keeping the spatial size, concatenated on channels. The naive module feeds the input straight to every
 /// branch; the dimension-reduced one puts 1×1 convolutions before the 3×3 and 5×5 convolutions and after the pool.
 /// </summary>
-public sealed class GoogLeNetInception : Module
+public sealed class GoogLeNetInception : nn.Module<Tensor, Tensor>
 {
+    public readonly Sequential branch1;
+    public readonly Sequential branch3;
+    public readonly Sequential branch5;
+    public readonly Sequential branch_pool;
+
     private GoogLeNetInception(long inChannels, long ch1, long? reduce3, long ch3, long? reduce5, long ch5, long? poolProjection)
+        : base(nameof(GoogLeNetInception))
     {
-        branch1 = register_module("branch1", new Sequential(Conv(inChannels, ch1, 1), new ReLU()));
-        branch3 = register_module("branch3", Reduced(inChannels, reduce3, c => Conv(c, ch3, 3)));
-        branch5 = register_module("branch5", Reduced(inChannels, reduce5, c => Conv(c, ch5, 5)));
-        branch_pool = register_module("branch_pool", new Sequential(new MaxPool2d(3, 1, 1)));
+        branch1 = nn.Sequential(Conv(inChannels, ch1, 1), nn.ReLU());
+        branch3 = Reduced(inChannels, reduce3, c => Conv(c, ch3, 3));
+        branch5 = Reduced(inChannels, reduce5, c => Conv(c, ch5, 5));
+        branch_pool = nn.Sequential(nn.MaxPool2d(3, 1, 1));
         if (poolProjection is { } projection)
         {
-            branch_pool.append(Conv(inChannels, projection, 1)).append(new ReLU());
+            branch_pool.append(Conv(inChannels, projection, 1)).append(nn.ReLU());
         }
 
         OutChannels = ch1 + ch3 + ch5 + (poolProjection ?? inChannels);
+        RegisterComponents();
     }
 
     /// <summary>The naive module: every branch sees all <paramref name="inChannels"/>; the pool passes them all on.</summary>
@@ -33,28 +40,14 @@ public sealed class GoogLeNetInception : Module
 
     public long OutChannels { get; }
 
-    public Sequential branch1 { get; }
-
-    public Sequential branch3 { get; }
-
-    public Sequential branch5 { get; }
-
-    public Sequential branch_pool { get; }
-
-    public override Tensor forward(Tensor input)
-    {
-        using var a = branch1.call(input);
-        using var b = branch3.call(input);
-        using var c = branch5.call(input);
-        using var d = branch_pool.call(input);
-        return torch.cat([a, b, c, d], 1);
-    }
+    public override Tensor forward(Tensor input) =>
+        cat([branch1.call(input), branch3.call(input), branch5.call(input), branch_pool.call(input)], 1);
 
     /// <summary>A k×k convolution that keeps the spatial size (stride 1, padding k/2).</summary>
-    private static Conv2d Conv(long inChannels, long outChannels, long kernel) => new(inChannels, outChannels, kernel, 1, kernel / 2);
+    private static Conv2d Conv(long inChannels, long outChannels, long kernel) => nn.Conv2d(inChannels, outChannels, kernel, 1, kernel / 2);
 
     private static Sequential Reduced(long inChannels, long? reduce, Func<long, Conv2d> conv) =>
         reduce is { } r
-            ? new Sequential(Conv(inChannels, r, 1), new ReLU(), conv(r), new ReLU())
-            : new Sequential(conv(inChannels), new ReLU());
+            ? nn.Sequential(Conv(inChannels, r, 1), nn.ReLU(), conv(r), nn.ReLU())
+            : nn.Sequential(conv(inChannels), nn.ReLU());
 }

@@ -1,28 +1,27 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
 /// <summary>Two branches, a 1×1 conv module (ch1) and a 3×3 conv module (ch3), concatenated on channels (Zhang et al. 2017, Fig. 3).</summary>
-public sealed class InceptionModule : Module
+public sealed class InceptionModule : nn.Module<Tensor, Tensor>
 {
-    public InceptionModule(long inChannels, long ch1, long ch3)
+    public readonly ConvModule branch1;
+    public readonly ConvModule branch3;
+
+    public InceptionModule(long inChannels, long ch1, long ch3) : base(nameof(InceptionModule))
     {
-        branch1 = register_module("branch1", new ConvModule(inChannels, ch1, 1, 1, 0));
-        branch3 = register_module("branch3", new ConvModule(inChannels, ch3, 3, 1, 1));
+        branch1 = new ConvModule(inChannels, ch1, 1, 1, 0);
+        branch3 = new ConvModule(inChannels, ch3, 3, 1, 1);
         OutChannels = ch1 + ch3;
+        RegisterComponents();
     }
 
     public long OutChannels { get; }
-
-    public ConvModule branch1 { get; }
-
-    public ConvModule branch3 { get; }
 
     public override Tensor forward(Tensor input)
     {
         using var a = branch1.call(input);
         using var b = branch3.call(input);
-        return torch.cat([a, b], 1);
+        return cat([a, b], 1);
     }
 }

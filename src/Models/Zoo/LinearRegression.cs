@@ -1,17 +1,18 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
 /// <summary>y = x Wᵀ + b: one linear layer.</summary>
-public sealed class LinearRegression : Module
+public sealed class LinearRegression : nn.Module<Tensor, Tensor>
 {
-    public LinearRegression(long inputs, long outputs = 1)
-    {
-        linear = register_module("linear", new Linear(inputs, outputs));
-    }
+    public readonly Linear linear;
 
-    public Linear linear { get; }
+    public LinearRegression(long inputs, long outputs = 1) : base(nameof(LinearRegression))
+    {
+        linear = nn.Linear(inputs, outputs);
+        RegisterComponents();
+    }
 
     public override Tensor forward(Tensor input) => linear.call(input);
 }

@@ -1,5 +1,5 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using PsTraining.Models.Torch;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
@@ -28,10 +28,16 @@ public static class ModelRegistry
         Specs.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"unknown model '{name}'; known models: {string.Join(", ", Names)}");
 
-    public static Module Create(string name, ModelOptions? options = null) => Get(name).Create(options ?? new ModelOptions());
+    /// <summary>A model with fresh initial weights, drawn while no seeded computation holds the generators (<see cref="Reproducible"/>).</summary>
+    public static nn.Module<Tensor, Tensor> Create(string name, ModelOptions? options = null)
+    {
+        var spec = Get(name);
+        using var draw = Reproducible.Draw();
+        return spec.Create(options ?? new ModelOptions());
+    }
 
     /// <summary>A model whose initial weights come from <paramref name="seed"/> alone, whatever other threads draw meanwhile.</summary>
-    public static Module CreateSeeded(string name, long seed)
+    public static nn.Module<Tensor, Tensor> CreateSeeded(string name, long seed)
     {
         using var seeded = Reproducible.Enter(seed);
         return Create(name);

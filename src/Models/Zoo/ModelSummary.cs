@@ -1,11 +1,11 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
 /// <summary>
 /// A model's per-layer table, measured by running one zero sample through it and recording every leaf
-/// layer's input and output shapes; parameters and multiply–accumulates come from those shapes.
+/// layer's input and output shapes (forward hooks); parameters and multiply–accumulates come from those shapes.
 /// </summary>
 public sealed class ModelSummary
 {
@@ -24,54 +24,65 @@ public sealed class ModelSummary
 
     public long TotalWeightsWithoutBias => Layers.Where(l => l.WeightShape is not null).DistinctBy(l => l.Name).Sum(l => l.WeightsWithoutBias);
 
-    public static ModelSummary Of(Module model, long[] sampleShape)
+    public static ModelSummary Of(nn.Module<Tensor, Tensor> model, long[] sampleShape)
     {
-        var names = new Dictionary<Module, string>(ReferenceEqualityComparer.Instance);
-        foreach (var (name, module) in model.named_modules())
-        {
-            names.TryAdd(module, name);
-        }
-
+        var leaves = model.named_modules()
+            .Where(m => !m.module.named_children().Any())
+            .Select(m => (m.name, module: m.module as nn.Module<Tensor, Tensor>))
+            .ToList();
         var layers = new List<LayerSummary>();
+        var hooks = leaves.Where(l => l.module is not null)
+            .Select(l => l.module!.register_forward_hook((m, x, y) =>
+            {
+                layers.Add(Summarise(l.name, m, x.shape, y.shape));
+                return null!;
+            }))
+            .ToList();
         var wasTraining = model.training;
         model.eval();
         try
         {
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            using var input = torch.zeros([1, .. sampleShape]);
-            using (Module.ObserveForward((m, x, y) => Record(m, x, y)))
-            {
-                model.call(input);
-            }
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            model.call(zeros([1, .. sampleShape]));
         }
         finally
         {
             model.train(wasTraining);
+            hooks.ForEach(h => h.remove());
         }
 
         var total = model.parameters().Sum(p => p.numel());
         return new ModelSummary(layers, total);
-
-        void Record(Module m, Tensor x, Tensor y)
-        {
-            if (m.named_children().Any())
-            {
-                return;
-            }
-
-            var own = m.named_parameters().ToList();
-            var weight = own.FirstOrDefault(p => p.name == "weight").parameter;
-            var weightShape = weight is not null && weight.ndim > 1 ? weight.shape : null;
-            layers.Add(new LayerSummary(
-                names.TryGetValue(m, out var n) ? n : m.GetType().Name,
-                m.GetType().Name,
-                x.shape,
-                y.shape,
-                weightShape,
-                own.Sum(p => p.parameter.numel()),
-                weightShape is null ? 0 : weight!.numel(),
-                m.MultiplyAccumulates(x.shape, y.shape)));
-        }
     }
+
+    private static LayerSummary Summarise(string name, nn.Module layer, long[] inputShape, long[] outputShape)
+    {
+        var own = layer.named_parameters().ToList();
+        var weight = own.FirstOrDefault(p => p.name == "weight").parameter;
+        var weightShape = weight is not null && weight.ndim > 1 ? weight.shape : null;
+        return new LayerSummary(
+            name,
+            layer.GetType().Name,
+            inputShape,
+            outputShape,
+            weightShape,
+            own.Sum(p => p.parameter.numel()),
+            weightShape is null ? 0 : weight!.numel(),
+            MultiplyAccumulates(layer, inputShape, outputShape));
+    }
+
+    /// <summary>Multiply–accumulates of one sample through <paramref name="layer"/>; 0 for layers that do none.</summary>
+    private static long MultiplyAccumulates(nn.Module layer, long[] inputShape, long[] outputShape) => layer switch
+    {
+        // Every output element costs (in/groups)·kh·kw.
+        Conv2d c => PerSample(outputShape) * (c.in_channels / c.groups) * c.kernel_size[0] * c.kernel_size[1],
+        // Every input element is spread over (out/groups)·kh·kw outputs.
+        ConvTranspose2d t => PerSample(inputShape) * (t.out_channels / t.groups) * t.kernel_size[0] * t.kernel_size[1],
+        Linear l => PerSample(outputShape) * l.in_features,
+        _ => 0,
+    };
+
+    /// <summary>Elements of one sample: the product of every dimension after the first (batch) one.</summary>
+    private static long PerSample(long[] shape) => shape.Skip(1).Aggregate(1L, (n, d) => n * d);
 }

@@ -1,5 +1,5 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
@@ -10,12 +10,19 @@ namespace PsTraining.Models.Zoo;
 /// dropout 0.5; linear. Stride-1 convolutions keep the size ("same"); the downsample branches are
 /// "valid", so 28 → 13 → 6.
 /// </summary>
-public sealed class SmallInception : Module
+public sealed class SmallInception : nn.Module<Tensor, Tensor>
 {
-    public SmallInception(long inChannels = 1, long numClasses = 10, double dropout = 0.5)
+    public readonly ConvModule conv1;
+    public readonly Sequential blocks;
+    public readonly AdaptiveAvgPool2d pool = nn.AdaptiveAvgPool2d((1, 1));
+    public readonly Flatten flatten = nn.Flatten();
+    public readonly Dropout dropout;
+    public readonly Linear fc;
+
+    public SmallInception(long inChannels = 1, long numClasses = 10, double dropout = 0.5) : base(nameof(SmallInception))
     {
-        conv1 = register_module("conv1", new ConvModule(inChannels, 96, 3, 1, 1));
-        var body = new Sequential(
+        conv1 = new ConvModule(inChannels, 96, 3, 1, 1);
+        blocks = nn.Sequential(
             new InceptionModule(96, 32, 32),
             new InceptionModule(64, 32, 48),
             new DownsampleModule(80, 80),
@@ -26,30 +33,18 @@ public sealed class SmallInception : Module
             new DownsampleModule(144, 96),
             new InceptionModule(240, 176, 160),
             new InceptionModule(336, 176, 160));
-        blocks = register_module("blocks", body);
-        _pool = register_module("pool", new AdaptiveAvgPool2d((1, 1)));
-        _flatten = register_module("flatten", new Flatten());
-        _dropout = register_module("dropout", new Dropout(dropout));
-        fc = register_module("fc", new Linear(336, numClasses));
+        this.dropout = nn.Dropout(dropout);
+        fc = nn.Linear(336, numClasses);
+        RegisterComponents();
     }
-
-    private readonly AdaptiveAvgPool2d _pool;
-    private readonly Flatten _flatten;
-    private readonly Dropout _dropout;
-
-    public ConvModule conv1 { get; }
-
-    public Sequential blocks { get; }
-
-    public Linear fc { get; }
 
     public override Tensor forward(Tensor input)
     {
         using var stem = conv1.call(input);
         using var features = blocks.call(stem);
-        using var pooled = _pool.call(features);
-        using var flat = _flatten.call(pooled);
-        using var dropped = _dropout.call(flat);
+        using var pooled = pool.call(features);
+        using var flat = flatten.call(pooled);
+        using var dropped = dropout.call(flat);
         return fc.call(dropped);
     }
 }

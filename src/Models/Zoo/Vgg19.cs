@@ -1,6 +1,5 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using static PsTraining.Torch.torch.nn;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
@@ -9,54 +8,59 @@ namespace PsTraining.Models.Zoo;
 /// <c>vgg19</c> (features.N, classifier.N): 16 conv 3×3 layers, 5 max-pools, fc 25088→4096→4096→classes.
 /// 143,652,544 weights without biases at 1000 classes.
 /// </summary>
-public sealed class Vgg19 : Module
+public sealed class Vgg19 : nn.Module<Tensor, Tensor>
 {
     /// <summary>Output channels of each convolution; 0 is a max-pool.</summary>
     private static readonly int[] Configuration = [64, 64, 0, 128, 128, 0, 256, 256, 256, 256, 0, 512, 512, 512, 512, 0, 512, 512, 512, 512, 0];
 
-    public Vgg19(long inChannels = 3, long numClasses = 1000, double dropout = 0.5)
+    public readonly Sequential features;
+    public readonly AdaptiveAvgPool2d avgpool;
+    public readonly Flatten flatten = nn.Flatten();
+    public readonly Sequential classifier;
+
+    public Vgg19(long inChannels = 3, long numClasses = 1000, double dropout = 0.5) : base(nameof(Vgg19))
     {
-        features = register_module("features", new Sequential());
+        features = nn.Sequential();
         var channels = inChannels;
         foreach (var c in Configuration)
         {
             if (c == 0)
             {
-                features.append(new MaxPool2d(2, 2));
+                features.append(nn.MaxPool2d(2, 2));
                 continue;
             }
 
-            var conv = new Conv2d(channels, c, 3, padding: 1);
+            var conv = nn.Conv2d(channels, c, 3, padding: 1);
             // torchvision's initialisation: He normal (fan-out) for convolutions, N(0, 0.01) for linear layers.
-            var (_, fanOut) = init.calculate_fan_in_and_fan_out(conv.weight);
-            conv.weight.normal_(0, Math.Sqrt(2.0 / fanOut));
-            conv.bias!.zero_();
-            features.append(conv).append(new ReLU());
+            using (no_grad())
+            {
+                nn.init.kaiming_normal_(conv.weight, mode: nn.init.FanInOut.FanOut, nonlinearity: nn.init.NonlinearityType.ReLU);
+                nn.init.zeros_(conv.bias);
+            }
+
+            features.append(conv).append(nn.ReLU());
             channels = c;
         }
 
-        _pool = register_module("avgpool", new AdaptiveAvgPool2d((7, 7)));
-        _flatten = register_module("flatten", new Flatten());
-        classifier = register_module("classifier", new Sequential(
-            Dense(512 * 7 * 7, 4096), new ReLU(), new Dropout(dropout),
-            Dense(4096, 4096), new ReLU(), new Dropout(dropout),
-            Dense(4096, numClasses)));
+        avgpool = nn.AdaptiveAvgPool2d((7, 7));
+        classifier = nn.Sequential(
+            Dense(512 * 7 * 7, 4096), nn.ReLU(), nn.Dropout(dropout),
+            Dense(4096, 4096), nn.ReLU(), nn.Dropout(dropout),
+            Dense(4096, numClasses));
+        RegisterComponents();
     }
 
-    private readonly AdaptiveAvgPool2d _pool;
-    private readonly Flatten _flatten;
-
-    public Sequential features { get; }
-
-    public Sequential classifier { get; }
-
-    public override Tensor forward(Tensor input) => classifier.call(_flatten.call(_pool.call(features.call(input))));
+    public override Tensor forward(Tensor input) => classifier.call(flatten.call(avgpool.call(features.call(input))));
 
     private static Linear Dense(long inputs, long outputs)
     {
-        var layer = new Linear(inputs, outputs);
-        layer.weight.normal_(0, 0.01);
-        layer.bias!.zero_();
+        var layer = nn.Linear(inputs, outputs);
+        using (no_grad())
+        {
+            nn.init.normal_(layer.weight, 0, 0.01);
+            nn.init.zeros_(layer.bias);
+        }
+
         return layer;
     }
 }

@@ -1,26 +1,23 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Models.Zoo;
 
 /// <summary>The 3-layer ReLU network of the backprop worked example: 2 → 3 → 2 → 1, with a ReLU after every layer, the last included.</summary>
-public sealed class WorkedExampleMlp : Module
+public sealed class WorkedExampleMlp : nn.Module<Tensor, Tensor>
 {
-    public WorkedExampleMlp()
+    public readonly Linear fc1;
+    public readonly Linear fc2;
+    public readonly Linear fc3;
+
+    public WorkedExampleMlp() : base(nameof(WorkedExampleMlp))
     {
-        fc1 = register_module("fc1", new Linear(2, 3));
-        fc2 = register_module("fc2", new Linear(3, 2));
-        fc3 = register_module("fc3", new Linear(2, 1));
-        _relu = register_module("relu", new ReLU());
+        fc1 = nn.Linear(2, 3);
+        fc2 = nn.Linear(3, 2);
+        fc3 = nn.Linear(2, 1);
+        RegisterComponents();
     }
 
-    private readonly ReLU _relu;
-
-    public Linear fc1 { get; }
-
-    public Linear fc2 { get; }
-
-    public Linear fc3 { get; }
-
-    public override Tensor forward(Tensor input) => _relu.call(fc3.call(_relu.call(fc2.call(_relu.call(fc1.call(input))))));
+    public override Tensor forward(Tensor input) =>
+        nn.functional.relu(fc3.call(nn.functional.relu(fc2.call(nn.functional.relu(fc1.call(input))))));
 }

@@ -1,6 +1,6 @@
 using PsTraining.Models.Zoo;
 using PsTraining.ParameterServer.Core;
-using PsTraining.Torch;
+using PsTraining.Models.Torch;
 using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Hosting;
@@ -14,7 +14,7 @@ public static class InitialModel
         var parameters = module.named_parameters().ToList();
         var layout = new ParameterLayout(parameters.Select(p => (p.name, p.parameter.shape)));
         var weights = new float[layout.TotalLength];
-        FlatBuffer.GatherValues(parameters.Select(p => (Tensor)p.parameter).ToList(), weights);
+        FlatBuffer.GatherValues(parameters.Select(p => (TorchSharp.torch.Tensor)p.parameter).ToList(), weights);
         return (layout, weights);
     }
 }

@@ -1,7 +1,8 @@
 using System.Globalization;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -49,16 +50,20 @@ public sealed class Backprop : IExperiment
         var (x, y, layers) = WorkedExample;
         var hand = HandBackprop.Run(layers, x, y);
 
-        using var scope = torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         using var model = new WorkedExampleMlp();
         var linears = new[] { model.fc1, model.fc2, model.fc3 };
-        for (var l = 0; l < linears.Length; l++)
+        using (no_grad())
         {
-            linears[l].weight.copy_from<float>([.. layers[l].Weight.Cast<double>().Select(v => (float)v)]);
-            linears[l].bias!.copy_from<float>([.. layers[l].Bias.Select(v => (float)v)]);
+            for (var l = 0; l < linears.Length; l++)
+            {
+                var (units, fanIn) = (layers[l].Weight.GetLength(0), layers[l].Weight.GetLength(1));
+                linears[l].weight!.copy_(tensor(layers[l].Weight.Cast<double>().Select(v => (float)v).ToArray(), [units, fanIn]));
+                linears[l].bias!.copy_(tensor(layers[l].Bias.Select(v => (float)v).ToArray()));
+            }
         }
 
-        var input = torch.tensor(x.Select(v => (float)v).ToArray(), [1, 2], requires_grad: true);
+        var input = LibtorchTensor.From(x.Select(v => (float)v).ToArray(), [1, 2]).requires_grad_();
         var prediction = model.call(input);
         var loss = (y - prediction).square().sum();
         loss.backward();
@@ -66,7 +71,7 @@ public sealed class Backprop : IExperiment
         var rows = new List<(string Parameter, int Row, int Col, double Hand, double Autograd)>();
         for (var l = 0; l < linears.Length; l++)
         {
-            var weight = linears[l].weight.grad!.data<float>();
+            var weight = linears[l].weight!.grad!.data<float>().ToArray();
             var (units, fanIn) = (hand.WeightGradients[l].GetLength(0), hand.WeightGradients[l].GetLength(1));
             for (var i = 0; i < units; i++)
             {
@@ -76,14 +81,14 @@ public sealed class Backprop : IExperiment
                 }
             }
 
-            var bias = linears[l].bias!.grad!.data<float>();
+            var bias = linears[l].bias!.grad!.data<float>().ToArray();
             rows.AddRange(hand.BiasGradients[l].Select((g, i) => ($"b{l + 1}", i + 1, 1, g, (double)bias[i])));
         }
 
-        var inputGradient = input.grad!.data<float>();
+        var inputGradient = input.grad!.data<float>().ToArray();
         rows.AddRange(hand.InputGradient.Select((g, i) => ("x", i + 1, 1, g, (double)inputGradient[i])));
         var worst = rows.Max(r => Math.Abs(r.Hand - r.Autograd));
-        if (worst > 1e-4 || Math.Abs(hand.Prediction - prediction.item()) > 1e-4)
+        if (worst > 1e-4 || Math.Abs(hand.Prediction - prediction.item<float>()) > 1e-4)
         {
             throw new InvalidOperationException($"the hand formulas and autograd disagree by up to {worst}");
         }
@@ -96,7 +101,7 @@ public sealed class Backprop : IExperiment
 
         context.WriteSummary("## Worked example: 2 → 3 → 2 → 1 ReLU network, x = (2, 1), y = 10, L = (y − ŷ)²");
         context.WriteSummary();
-        context.WriteSummary(Invariant($"Forward: a1 = {Vector(hand.PreActivations[0])}, a2 = {Vector(hand.PreActivations[1])}, ŷ = {hand.Prediction}, L = {hand.Loss} (autograd: ŷ = {prediction.item()}, L = {loss.item()})."));
+        context.WriteSummary(Invariant($"Forward: a1 = {Vector(hand.PreActivations[0])}, a2 = {Vector(hand.PreActivations[1])}, ŷ = {hand.Prediction}, L = {hand.Loss} (autograd: ŷ = {(double)prediction.item<float>()}, L = {(double)loss.item<float>()})."));
         context.WriteSummary();
         context.WriteSummary("| gradient | hand formula | autograd |");
         context.WriteSummary("| --- | --- | --- |");

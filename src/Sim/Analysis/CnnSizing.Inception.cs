@@ -1,7 +1,7 @@
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
 using static PsTraining.Sim.Analysis.PlannedLayer;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -39,10 +39,10 @@ public sealed partial class CnnSizing
             var pairs = ModelCheck.Agree($"inception ({variant})", [.. planned.Select(p => p.Row)], ModelSummary.Of(model, [.. InceptionInput]));
             // Each branch keeps the 32×32 grid; the concatenation stacks their last layers' channels.
             var channels = planned.GroupBy(p => p.Branch).Sum(b => b.Last().Row.OutputShape[0]);
-            using (torch.NewDisposeScope())
-            using (torch.no_grad())
+            using (NewDisposeScope())
+            using (no_grad())
             {
-                var output = model.call(torch.zeros([1, .. InceptionInput])).shape;
+                var output = model.call(zeros([1, .. InceptionInput])).shape;
                 ModelCheck.Equal($"inception ({variant})", "concatenation", "output shape", $"{channels}x32x32", $"{output[1]}x{output[2]}x{output[3]}");
             }
 

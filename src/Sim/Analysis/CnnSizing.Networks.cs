@@ -1,7 +1,7 @@
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch.Modules;
 using static PsTraining.Sim.Analysis.PlannedLayer;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -26,10 +26,10 @@ public sealed partial class CnnSizing
     public static IReadOnlyList<PlannedLayer> FullyConnectedPlan { get; } =
         [DenseSameShape("fc1"), Pool("pool1", 2, 2), DenseSameShape("fc2"), Pool("pool2", 2, 2), DenseSameShape("fc3")];
 
-    private static (Module Model, ModelSummary Summary) LeNet(ExperimentContext context)
+    private static (nn.Module<Tensor, Tensor> Model, ModelSummary Summary) LeNet(ExperimentContext context)
     {
         var rows = new List<IReadOnlyList<object?>>();
-        Module? keptModel = null;
+        nn.Module<Tensor, Tensor>? keptModel = null;
         ModelSummary? keptSummary = null;
         foreach (var channels in new long[] { 1, 3 })
         {
@@ -67,7 +67,7 @@ public sealed partial class CnnSizing
         return (keptModel!, keptSummary!);
     }
 
-    private static (Module Model, ModelSummary Summary) Vgg(ExperimentContext context)
+    private static (nn.Module<Tensor, Tensor> Model, ModelSummary Summary) Vgg(ExperimentContext context)
     {
         long[] input = [3, 224, 224];
         var model = new Vgg19();
@@ -98,14 +98,14 @@ public sealed partial class CnnSizing
         return (model, summary);
     }
 
-    private static (Module Model, ModelSummary Summary) CnnAgainstFullyConnected(ExperimentContext context)
+    private static (nn.Module<Tensor, Tensor> Model, ModelSummary Summary) CnnAgainstFullyConnected(ExperimentContext context)
     {
         long[] input = [3, 32, 32];
-        var cnn = new Sequential(new Conv2d(3, 32, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Conv2d(32, 64, 3, 1, 1), new ReLU(), new MaxPool2d(2), new Conv2d(64, 3, 3, 1, 1));
-        using var fc = new Sequential(
-            new Flatten(), new Linear(3072, 3072), new Unflatten(1, [3, 32, 32]), new ReLU(), new MaxPool2d(2),
-            new Flatten(), new Linear(768, 768), new Unflatten(1, [3, 16, 16]), new ReLU(), new MaxPool2d(2),
-            new Flatten(), new Linear(192, 192));
+        var cnn = nn.Sequential(nn.Conv2d(3, 32, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(64, 3, 3, 1, 1));
+        using var fc = nn.Sequential(
+            nn.Flatten(), nn.Linear(3072, 3072), nn.Unflatten(1, [3, 32, 32]), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(768, 768), nn.Unflatten(1, [3, 16, 16]), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(), nn.Linear(192, 192));
         var cnnSummary = ModelSummary.Of(cnn, input);
         var networks = new[]
         {

@@ -1,13 +1,13 @@
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
 /// <summary>Receptive fields layer by layer: the closed form against a gradient probe of each model's spatial layers.</summary>
 public sealed partial class CnnSizing
 {
-    private static void ReceptiveFields(ExperimentContext context, IReadOnlyList<(string Name, Module Model, ModelSummary Summary)> models)
+    private static void ReceptiveFields(ExperimentContext context, IReadOnlyList<(string Name, nn.Module<Tensor, Tensor> Model, ModelSummary Summary)> models)
     {
         var rows = new List<(string Model, int Index, ReceptiveFieldProbe.Window Window, ReceptiveField Field, long Measured)>();
         foreach (var (name, model, summary) in models)

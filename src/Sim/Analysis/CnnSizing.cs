@@ -1,8 +1,7 @@
 using System.Globalization;
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -62,10 +61,10 @@ public sealed partial class CnnSizing : IExperiment
         foreach (var c in SizeCases)
         {
             var side = ConvArithmetic.OutputSize(c.Side, c.Kernel, c.Padding, c.Stride);
-            using var scope = torch.NewDisposeScope();
-            using var noGrad = torch.no_grad();
-            using var conv = new Conv2d(c.Channels, c.Filters, c.Kernel, c.Stride, c.Padding);
-            var measured = conv.call(torch.zeros([1, c.Channels, c.Side, c.Side])).shape[1..];
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            using var conv = nn.Conv2d(c.Channels, c.Filters, c.Kernel, c.Stride, c.Padding);
+            var measured = conv.call(zeros([1, c.Channels, c.Side, c.Side])).shape[1..];
             var formula = $"{side}x{side}x{c.Filters}";
             ModelCheck.Equal("Conv2d", c.Label, "output", formula, $"{measured[1]}x{measured[2]}x{measured[0]}");
             rows.Add([c.Label, c.Side, c.Channels, c.Kernel, c.Padding, c.Stride, c.Filters, side, measured[1], measured[0]]);

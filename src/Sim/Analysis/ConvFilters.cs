@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
+using PsTraining.Models.Torch;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -101,11 +102,11 @@ public sealed class ConvFilters : IExperiment
     /// <summary>libtorch's conv2d on a 1×1×H×W image and a 1×1×k×k kernel, in float64.</summary>
     private static double[,] Libtorch(double[,] image, double[,] kernel, int padding, int stride)
     {
-        using var scope = torch.NewDisposeScope();
-        var x = torch.tensor(Cells(image).Select(c => c.Value).ToArray(), [1, 1, image.GetLength(0), image.GetLength(1)]);
-        var k = torch.tensor(Cells(kernel).Select(c => c.Value).ToArray(), [1, 1, kernel.GetLength(0), kernel.GetLength(1)]);
-        var y = torch.nn.functional.conv2d(x, k, stride: (stride, stride), padding: (padding, padding));
-        var values = y.data<double>();
+        using var scope = NewDisposeScope();
+        var x = LibtorchTensor.From(Cells(image).Select(c => c.Value).ToArray(), [1, 1, image.GetLength(0), image.GetLength(1)]);
+        var k = LibtorchTensor.From(Cells(kernel).Select(c => c.Value).ToArray(), [1, 1, kernel.GetLength(0), kernel.GetLength(1)]);
+        var y = nn.functional.conv2d(x, k, strides: [stride, stride], padding: [padding, padding]);
+        var values = y.data<double>().ToArray();
         var output = new double[y.size(2), y.size(3)];
         for (var i = 0; i < values.Length; i++)
         {

@@ -1,10 +1,9 @@
 using System.Globalization;
 using PsTraining.Models.Data;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using static PsTraining.Torch.torch.nn;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -12,7 +11,8 @@ namespace PsTraining.Sim.Analysis;
 /// <c>init-gradients</c>: LeNet-5's gradients after one Fashion-MNIST batch, per parameter, with the default
 /// initialisation against all-zero weights and biases. With zeros every activation is 0, the logits are equal, and only
 /// the last bias gets a gradient: softmax(0) − one-hot, averaged over the batch, i.e. 1/10 − the share of each class.
-/// The initial weights and the batch are saved (*.pstsd) so that another implementation can recompute the gradients.
+/// The initial weights and the batch are saved (*.pstsd: PyTorch's torch.save format, which torch.load reads) so that
+/// another implementation can recompute the gradients.
 /// </summary>
 public sealed class InitGradients(InitGradients.Settings? settings = null) : IExperiment
 {
@@ -37,7 +37,7 @@ public sealed class InitGradients(InitGradients.Settings? settings = null) : IEx
     {
         var train = FashionMnist.Load("train").Padded(2);
         var indices = DeterministicShuffle.Permutation(train.Count, context.Seed)[..settings.BatchSize];
-        using var scope = torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var (images, labels) = train.Batch(indices);
         StateDictFile.Save(Path.Combine(context.Directory, "batch.pstsd"), new Dictionary<string, Tensor> { ["images"] = images, ["labels"] = labels });
 
@@ -51,20 +51,21 @@ public sealed class InitGradients(InitGradients.Settings? settings = null) : IEx
             using var model = new LeNet5();
             if (init == "zero")
             {
-                using var noGrad = torch.no_grad();
+                using var noGrad = no_grad();
                 foreach (var p in model.parameters())
                 {
                     p.zero_();
                 }
             }
 
-            model.save(Path.Combine(context.Directory, $"{init}-weights.pstsd"));
-            var loss = functional.cross_entropy(model.call(images), labels);
+            // StateDictFile writes the same bytes for the same weights (save_py would stamp the time of writing).
+            StateDictFile.Save(Path.Combine(context.Directory, $"{init}-weights.pstsd"), model.state_dict());
+            var loss = nn.functional.cross_entropy(model.call(images), labels);
             loss.backward();
-            losses[init] = loss.item();
+            losses[init] = loss.item<float>();
             foreach (var (name, parameter) in model.named_parameters())
             {
-                var gradient = parameter.grad!.data<float>();
+                var gradient = parameter.grad!.data<float>().ToArray();
                 stats.Add((init, name, GradientStats.Of(gradient)));
                 bins.AddRange(GradientHistogram.Of(gradient, settings.Bins).Select(b => (init, name, b)));
                 if (init == "zero")

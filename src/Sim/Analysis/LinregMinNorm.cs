@@ -2,9 +2,8 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using PsTraining.Models.Data;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using PsTraining.Torch.Optim;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -118,7 +117,7 @@ public sealed class LinregMinNorm(LinregMinNorm.Settings? settings = null) : IEx
             case "GD":
             {
                 var rate = 1 / (2.0 / problem.Samples * problem.Inputs.Sum(x => LeastSquaresProblem.Dot(x, x)));
-                using var sgd = new SGD([w], rate);
+                using var sgd = optim.SGD([w], rate);
                 return (rate, problem.Descend(w, sgd, settings.Steps));
             }
 
@@ -130,14 +129,14 @@ public sealed class LinregMinNorm(LinregMinNorm.Settings? settings = null) : IEx
 
             case "RMSProp":
             {
-                using var rmsprop = new RMSprop([w], settings.AdaptiveLearningRate);
-                var schedule = new ExponentialLR(rmsprop, settings.RmsPropDecay);
+                using var rmsprop = optim.RMSProp([w], settings.AdaptiveLearningRate);
+                var schedule = optim.lr_scheduler.ExponentialLR(rmsprop, settings.RmsPropDecay);
                 return (settings.AdaptiveLearningRate, problem.Descend(w, rmsprop, settings.Steps, schedule: schedule));
             }
 
             case "Adam":
             {
-                using var adam = new Adam([w], settings.AdaptiveLearningRate);
+                using var adam = optim.Adam([w], settings.AdaptiveLearningRate);
                 return (settings.AdaptiveLearningRate, problem.Descend(w, adam, settings.Steps));
             }
 
@@ -149,21 +148,21 @@ public sealed class LinregMinNorm(LinregMinNorm.Settings? settings = null) : IEx
     /// <summary>SGD on minibatches of <paramref name="batch"/> samples, a new seeded order each epoch.</summary>
     private static List<double[]> MinibatchDescend(LeastSquaresProblem problem, Parameter w, double rate, int batch, int steps, long seed)
     {
-        using var sgd = new SGD([w], rate);
-        var path = new List<double[]> { w.data<double>() };
+        using var sgd = optim.SGD([w], rate);
+        var path = new List<double[]> { w.data<double>().ToArray() };
         var perEpoch = (problem.Samples + batch - 1) / batch;
         for (var step = 0; step < steps; step++)
         {
             var order = DeterministicShuffle.Permutation(problem.Samples, seed, step / perEpoch);
             var rows = order.Skip(step % perEpoch * batch).Take(batch).Select(i => (long)i).ToArray();
-            using (torch.NewDisposeScope())
+            using (NewDisposeScope())
             {
                 sgd.zero_grad();
-                problem.Loss(w, torch.tensor(rows)).backward();
+                problem.Loss(w, tensor(rows)).backward();
                 sgd.step();
             }
 
-            path.Add(w.data<double>());
+            path.Add(w.data<double>().ToArray());
         }
 
         return path;

@@ -1,8 +1,7 @@
 using System.Globalization;
 using PsTraining.Models.Data;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Optim;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -110,23 +109,23 @@ public sealed class Lms(Lms.Settings? settings = null) : IExperiment
     private static LmsRun Descend(LeastSquaresProblem problem, double rate, int epochs)
     {
         using var w = problem.ZeroWeights();
-        using var sgd = new SGD([w], rate);
-        var rows = Enumerable.Range(0, problem.Samples).Select(i => torch.tensor(new long[] { i }).DetachFromDisposeScope()).ToList();
+        using var sgd = optim.SGD([w], rate);
+        var rows = Enumerable.Range(0, problem.Samples).Select(i => tensor(new long[] { i }).DetachFromDisposeScope()).ToList();
         try
         {
-            var weights = new List<double[]> { w.data<double>() };
+            var weights = new List<double[]> { w.data<double>().ToArray() };
             var mse = new List<double> { problem.Loss(weights[0]) };
             for (var epoch = 0; epoch < epochs; epoch++)
             {
                 foreach (var row in rows)
                 {
-                    using var scope = torch.NewDisposeScope();
+                    using var scope = NewDisposeScope();
                     sgd.zero_grad();
                     (problem.Loss(w, row) * 0.5).backward();
                     sgd.step();
                 }
 
-                weights.Add(w.data<double>());
+                weights.Add(w.data<double>().ToArray());
                 mse.Add(problem.Loss(weights[^1]));
             }
 

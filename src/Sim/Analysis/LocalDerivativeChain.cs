@@ -1,5 +1,5 @@
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -9,27 +9,29 @@ namespace PsTraining.Sim.Analysis;
 /// with <c>residual</c> each block's output is conv(…conv(x)) + x. A last 1×1 convolution is the loss head, its weight
 /// being ∂L/∂(last output), so that autograd's ∂L/∂x is the product of the chosen local derivatives.
 /// </summary>
-internal sealed class LocalDerivativeChain : Module
+internal sealed class LocalDerivativeChain : nn.Module<Tensor, Tensor>
 {
     private readonly List<Sequential> _blocks = [];
     private readonly bool _residual;
     private readonly Conv2d _head;
 
-    public LocalDerivativeChain(IReadOnlyList<IReadOnlyList<double>> blocks, bool residual, double headDerivative)
+    public LocalDerivativeChain(IReadOnlyList<IReadOnlyList<double>> blocks, bool residual, double headDerivative) : base(nameof(LocalDerivativeChain))
     {
         _residual = residual;
         for (var b = 0; b < blocks.Count; b++)
         {
-            var block = new Sequential();
+            var block = nn.Sequential();
             foreach (var derivative in blocks[b])
             {
-                block.append(Scaled(derivative)).append(new ReLU());
+                block.append(Scaled(derivative)).append(nn.ReLU());
             }
 
-            _blocks.Add(register_module($"block{b + 1}", block));
+            _blocks.Add(block);
+            register_module($"block{b + 1}", block);
         }
 
-        _head = register_module("head", Scaled(headDerivative));
+        _head = Scaled(headDerivative);
+        register_module("head", _head);
     }
 
     public override Tensor forward(Tensor input)
@@ -47,18 +49,18 @@ internal sealed class LocalDerivativeChain : Module
     /// <summary>∂L/∂x at x = 1, read from autograd.</summary>
     public double InputGradient()
     {
-        using var scope = torch.NewDisposeScope();
-        var x = torch.ones([1, 1, 1, 1], requires_grad: true);
+        using var scope = NewDisposeScope();
+        var x = ones([1, 1, 1, 1], requires_grad: true);
         call(x).backward();
-        return x.grad!.item();
+        return x.grad!.item<float>();
     }
 
     private static Conv2d Scaled(double derivative)
     {
-        var conv = new Conv2d(1, 1, 1, hasBias: false);
-        using (torch.no_grad())
+        var conv = nn.Conv2d(1, 1, 1, bias: false);
+        using (no_grad())
         {
-            conv.weight.fill_(derivative);
+            conv.weight!.fill_(derivative);
         }
 
         return conv;

@@ -1,8 +1,7 @@
 using PsTraining.Models.Data;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using static PsTraining.Torch.torch.nn;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -18,16 +17,16 @@ internal static class MlpTrial
     {
         Reproducible.Reseed(seed);
         var inputs = train.Channels * train.Height * train.Width;
-        using var model = new Sequential(new Flatten(), new Linear(inputs, hiddenUnits), new ReLU(), new Linear(hiddenUnits, train.Classes.Count));
-        using var optimizer = torch.optim.SGD(model.parameters(), learningRate, Momentum);
+        using var model = nn.Sequential(nn.Flatten(), nn.Linear(inputs, hiddenUnits), nn.ReLU(), nn.Linear(hiddenUnits, train.Classes.Count));
+        using var optimizer = optim.SGD(model.parameters(), learningRate, Momentum);
         for (var epoch = 0; epoch < epochs; epoch++)
         {
             foreach (var (images, labels) in train.Batches(batchSize, DeterministicShuffle.Permutation(train.Count, seed, epoch)))
             {
-                using var scope = torch.NewDisposeScope();
-                scope.Include(images, labels);
+                using var scope = NewDisposeScope();
+                scope.Attach(images, labels);
                 optimizer.zero_grad();
-                functional.cross_entropy(model.call(images), labels).backward();
+                nn.functional.cross_entropy(model.call(images), labels).backward();
                 optimizer.step();
             }
         }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -8,7 +9,8 @@ namespace PsTraining.Sim.Analysis;
 /// <c>optimal-lr</c>: for L(w) = (1/n)‖Xw − t‖² from w0 = 0, the learning rate that minimises the loss after one GD step,
 /// η* = (n/2)·(aᵀXXᵀa)/‖XXᵀa‖² with a = Xw0 − t, against a numeric line search; the hypergradient dL_t/dη after t
 /// unrolled GD steps by autograd (η a tensor that requires grad), by forward mode, and by finite differences; and
-/// the memory each way takes, as the peak of the CPU tensor memory that libtorch's allocator counts, for several t.
+/// the memory each way takes, as the peak of the CPU memory that malloc hands out meanwhile (libtorch's tensors and
+/// autograd's graph; <see cref="TensorMemoryPeak"/>), for several t: a measurement of the process, written to measured/.
 /// </summary>
 public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
 {
@@ -54,7 +56,7 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
     /// <summary>dL_t/dη at one (t, η) three ways.</summary>
     public sealed record Hypergradient(int Steps, double Rate, double Loss, double Autograd, double ForwardMode, double FiniteDifference);
 
-    /// <summary>The peak of libtorch's CPU tensor memory in use during one way of computing, for t steps.</summary>
+    /// <summary>The peak of the CPU memory in use (tensors and autograd's graph, as malloc counts it) during one way of computing, for t steps.</summary>
     public sealed record MemoryPoint(string Mode, int Steps, long Bytes);
 
     public void Run(ExperimentContext context) => Run(context, settings ?? context.Sized(Settings.Tiny, Settings.Default, Settings.Default));
@@ -83,11 +85,13 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
         context.WriteCsv("one-step-loss", ["rate", "loss_after_one_step"], curve.Select(p => (IReadOnlyList<object?>)[p.Rate, p.Loss]));
         context.WriteCsv("hypergradient", ["steps", "rate", "loss", "autograd", "forward_mode", "finite_difference"],
             hypergradients.Select(h => (IReadOnlyList<object?>)[h.Steps, h.Rate, h.Loss, h.Autograd, h.ForwardMode, h.FiniteDifference]));
-        context.WriteCsv("memory", ["mode", "steps", "tensor_bytes"], memory.Select(m => (IReadOnlyList<object?>)[m.Mode, m.Steps, m.Bytes]));
+        // The memory is a measurement of this process (malloc's count, which the runtime's own allocations jostle by a few
+        // KiB), not a function of the seed: it goes to measured/.
+        context.Measured.WriteCsv("memory", ["mode", "steps", "tensor_bytes"], memory.Select(m => (IReadOnlyList<object?>)[m.Mode, m.Steps, m.Bytes]));
         var fits = memory.GroupBy(m => m.Mode).ToDictionary(g => g.Key,
             g => LineFit.Through([.. g.Select(m => (double)m.Steps)], [.. g.Select(m => (double)m.Bytes)]));
         var vectorBytes = 8.0 * settings.MemoryFeatures;
-        context.WriteCsv("memory-fit", ["mode", "slope_bytes_per_step", "slope_d_vectors_per_step", "intercept_bytes", "r_squared"],
+        context.Measured.WriteCsv("memory-fit", ["mode", "slope_bytes_per_step", "slope_d_vectors_per_step", "intercept_bytes", "r_squared"],
             fits.Select(f => (IReadOnlyList<object?>)[f.Key, f.Value.Slope, f.Value.Slope / vectorBytes, f.Value.Intercept, f.Value.RSquared]));
 
         AddFigures(context, closedForm, lineSearch, curve, hypergradients, memory);
@@ -107,10 +111,10 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
     private static double OneStepLoss(LeastSquaresProblem problem, double eta)
     {
         using var w0 = problem.ZeroWeights();
-        using var scope = torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         problem.Loss(w0).backward();
-        using var noGrad = torch.no_grad();
-        return problem.Loss(w0 - (w0.grad! * eta)).item();
+        using var noGrad = no_grad();
+        return problem.Loss(w0 - (w0.grad! * eta)).item<double>();
     }
 
     /// <summary>The minimum of a loss that is unimodal in η ≥ 0: double η until the loss rises, then golden-section search.</summary>
@@ -151,11 +155,11 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
     /// </summary>
     private static Tensor Unroll(LeastSquaresProblem problem, Tensor eta, int steps, Action? afterStep = null)
     {
-        var w = torch.zeros([problem.Features], ScalarType.Float64).DetachFromDisposeScope();
+        var w = zeros([problem.Features], ScalarType.Float64).DetachFromDisposeScope();
         for (var step = 0; step < steps; step++)
         {
             Tensor next;
-            using (torch.NewDisposeScope())
+            using (NewDisposeScope())
             {
                 next = (w - (eta * problem.Gradient(w))).DetachFromDisposeScope();
             }
@@ -174,17 +178,18 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
     /// </summary>
     private static double ForwardModeHypergradient(LeastSquaresProblem problem, double eta, int steps, Action? afterStep = null)
     {
-        using var noGrad = torch.no_grad();
-        var w = torch.zeros([problem.Features], ScalarType.Float64).DetachFromDisposeScope();
-        var v = torch.zeros([problem.Features], ScalarType.Float64).DetachFromDisposeScope();
+        using var noGrad = no_grad();
+        using var rate = eta.ToScalar(); // one native scalar for all the steps (see LeastSquaresProblem's)
+        var w = zeros([problem.Features], ScalarType.Float64).DetachFromDisposeScope();
+        var v = zeros([problem.Features], ScalarType.Float64).DetachFromDisposeScope();
         for (var step = 0; step < steps; step++)
         {
             Tensor nextW, nextV;
-            using (torch.NewDisposeScope())
+            using (NewDisposeScope())
             {
                 var gradient = problem.Gradient(w);
-                nextV = (v - gradient - (problem.HessianTimes(v) * eta)).DetachFromDisposeScope();
-                nextW = (w - (gradient * eta)).DetachFromDisposeScope();
+                nextV = (v - gradient - (problem.HessianTimes(v) * rate)).DetachFromDisposeScope();
+                nextW = (w - (gradient * rate)).DetachFromDisposeScope();
             }
 
             w.Dispose();
@@ -193,8 +198,8 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             afterStep?.Invoke();
         }
 
-        using var scope = torch.NewDisposeScope();
-        var result = (problem.Gradient(w) * v).sum().item();
+        using var scope = NewDisposeScope();
+        var result = (problem.Gradient(w) * v).sum().item<double>();
         w.Dispose();
         v.Dispose();
         return result;
@@ -202,22 +207,22 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
 
     private static double UnrolledLoss(LeastSquaresProblem problem, double eta, int steps)
     {
-        using var noGrad = torch.no_grad();
-        using var scope = torch.NewDisposeScope();
-        using var w = Unroll(problem, torch.tensor(new[] { eta }, []), steps);
-        return problem.Loss(w).item();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        using var w = Unroll(problem, tensor(eta), steps);
+        return problem.Loss(w).item<double>();
     }
 
     private static Hypergradient Hypergradients(LeastSquaresProblem problem, int steps, double eta)
     {
         double autograd, loss;
-        using (torch.NewDisposeScope())
+        using (NewDisposeScope())
         {
-            var rate = torch.tensor(new[] { eta }, [], requires_grad: true);
+            var rate = tensor(eta, requires_grad: true);
             using var w = Unroll(problem, rate, steps);
             var lossTensor = problem.Loss(w);
             lossTensor.backward();
-            (loss, autograd) = (lossTensor.item(), rate.grad!.item());
+            (loss, autograd) = (lossTensor.item<double>(), rate.grad!.item<double>());
         }
 
         var h = 1e-5 * eta;
@@ -226,29 +231,41 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
     }
 
     /// <summary>
-    /// The peak tensor memory of each way of computing, for each t, on a wide problem; a first round at the smallest t is
-    /// dropped, so that nothing libtorch allocates once per process is counted.
+    /// The peak memory of each way of computing, for each t, on a wide problem; a first round at the smallest t is dropped,
+    /// so that nothing libtorch allocates once per process is counted. The count is process-wide (<see cref="TensorMemoryPeak"/>):
+    /// the garbage of earlier work is finalised first, so that no finaliser frees memory while a peak is measured, and each
+    /// point is the least of <see cref="MemoryRepeats"/> measurements, since what the runtime allocates meanwhile on its own
+    /// threads (the JIT compiling a method again, say) can only add to a peak.
     /// </summary>
     private static List<MemoryPoint> MeasureMemory(Settings settings, long seed)
     {
         using var problem = LeastSquaresProblem.Gaussian(settings.MemorySamples, settings.MemoryFeatures, seed);
         var eta = 0.5 * ClosedFormRate(problem);
         var points = new List<MemoryPoint>();
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
         foreach (var steps in settings.MemorySteps.Prepend(settings.MemorySteps[0]).Select((t, i) => (t, warmUp: i == 0)))
         {
             foreach (var mode in new[] { Backprop, ForwardPass, ForwardMode })
             {
-                using var peak = new TensorMemoryPeak();
-                Measure(problem, mode, eta, steps.t, peak.Sample);
+                var bytes = Enumerable.Range(0, MemoryRepeats).Min(_ =>
+                {
+                    var peak = new TensorMemoryPeak();
+                    Measure(problem, mode, eta, steps.t, peak.Sample);
+                    return peak.Bytes;
+                });
                 if (!steps.warmUp)
                 {
-                    points.Add(new MemoryPoint(mode, steps.t, peak.Bytes));
+                    points.Add(new MemoryPoint(mode, steps.t, bytes));
                 }
             }
         }
 
         return points;
     }
+
+    /// <summary>How many times each memory point is measured (the least count is kept).</summary>
+    private const int MemoryRepeats = 3;
 
     private static void Measure(LeastSquaresProblem problem, string mode, double eta, int steps, Action sample)
     {
@@ -258,8 +275,8 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             return;
         }
 
-        using var scope = torch.NewDisposeScope();
-        var rate = torch.tensor(new[] { eta }, [], requires_grad: mode == Backprop);
+        using var scope = NewDisposeScope();
+        var rate = tensor(eta, requires_grad: mode == Backprop);
         using var w = Unroll(problem, rate, steps, sample);
         var loss = problem.Loss(w);
         sample(); // the graph of all t steps is alive here, just before backward frees it
@@ -285,7 +302,7 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             VegaLite.Layer("line", hypergradients.Select(h => new { steps = $"t = {h.Steps}", rate = h.Rate, value = h.Autograd }), rate, hyper, unrolled),
             VegaLite.Layer("point", hypergradients.Select(h => new { steps = $"t = {h.Steps}", rate = h.Rate, value = h.FiniteDifference }), rate, hyper, unrolled)));
 
-        context.AddFigure("memory", VegaLite.WithWholeLegendLabels(VegaLite.Line("Peak tensor memory against unrolled steps",
+        context.Measured.AddFigure("memory", VegaLite.WithWholeLegendLabels(VegaLite.Line("Peak tensor memory against unrolled steps",
             memory.Select(m => new { mode = m.Mode, steps = m.Steps, mib = m.Bytes / 1048576.0 }),
             new("steps", "unrolled steps t"), new("mib", "tensor memory (MiB)"), new("mode", "computation", "nominal"), points: true)));
     }
@@ -308,19 +325,22 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
             $"Hypergradients dL_t/dη for t ∈ {{{string.Join(", ", settings.UnrolledSteps)}}} at η = {{{string.Join(", ", settings.RateFactors)}}}·η*: autograd against central finite differences (step 1e-5·η), largest difference {worst:0.0e+00} and autograd against forward mode {worstForward:0.0e+00}, both relative to the largest |dL_t/dη| of the same t. At t = 1, η = {atOptimum.Rate / closedForm:G3}·η*: dL_1/dη = {atOptimum.Autograd:0.0e+00}."));
         context.WriteSummary();
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
-            $"Memory at n = {settings.MemorySamples}, d = {settings.MemoryFeatures} (one d-vector = {8.0 * settings.MemoryFeatures / 1048576:F3} MiB): the peak of the CPU tensor memory in use during each computation, as libtorch's allocator counts it (the resident memory of the process would also count what malloc kept from earlier work), fitted by a line in t."));
-        context.WriteSummary();
-        context.WriteSummary("| computation | slope (KiB per step) | d-vectors per step | R² | growth at the largest t (MiB) |");
-        context.WriteSummary("| --- | ---: | ---: | ---: | ---: |");
+            $"The memory each way takes, against t at d = {settings.MemoryFeatures}, is in {ExperimentContext.MeasuredFolder}/: malloc's count of a process, which differs a little from run to run."));
+        var measured = context.Measured;
+        measured.WriteSummary(string.Create(CultureInfo.InvariantCulture,
+            $"Memory at n = {settings.MemorySamples}, d = {settings.MemoryFeatures} (one d-vector = {8.0 * settings.MemoryFeatures / 1048576:F3} MiB): the peak of the CPU memory in use during each computation above what was in use before it, as glibc's malloc counts it (libtorch's tensors, with autograd's graph nodes and malloc's headers; the resident memory of the process would also count what malloc kept from earlier work), the least of three measurements, fitted by a line in t."));
+        measured.WriteSummary();
+        measured.WriteSummary("| computation | slope (KiB per step) | d-vectors per step | R² | growth at the largest t (MiB) |");
+        measured.WriteSummary("| --- | ---: | ---: | ---: | ---: |");
         var largest = settings.MemorySteps.Max();
         foreach (var (mode, fit) in fits)
         {
             var growth = memory.Where(m => m.Mode == mode && m.Steps == largest).Max(m => m.Bytes);
-            context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
+            measured.WriteSummary(string.Create(CultureInfo.InvariantCulture,
                 $"| {mode} | {fit.Slope / 1024:F1} | {fit.Slope / (8.0 * settings.MemoryFeatures):F2} | {fit.RSquared:F3} | {growth / 1048576.0:F2} |"));
         }
 
-        context.WriteSummary();
-        context.WriteSummary("Backprop must keep, for every step, what the backward of η·∇L(w_k) needs: the d-vector ∇L(w_k). The forward pass and forward mode keep only the current w (and v = dw/dη), whatever t.");
+        measured.WriteSummary();
+        measured.WriteSummary("Backprop must keep, for every step, what the backward of η·∇L(w_k) needs: the d-vector ∇L(w_k), with the few KiB of graph nodes that record the step (whatever d). The forward pass and forward mode keep only the current w (and v = dw/dη), whatever t.");
     }
 }

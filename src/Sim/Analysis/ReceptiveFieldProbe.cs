@@ -1,6 +1,6 @@
 using PsTraining.Models.Zoo;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -16,7 +16,7 @@ internal static class ReceptiveFieldProbe
     public sealed record Window(string Name, string Type, long Kernel, long Stride, long Padding);
 
     /// <summary>The model's convolutions and pools in forward order (from a summary pass), up to its first fully connected layer.</summary>
-    public static IReadOnlyList<Window> Windows(Module model, ModelSummary summary)
+    public static IReadOnlyList<Window> Windows(nn.Module<Tensor, Tensor> model, ModelSummary summary)
     {
         var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
         var windows = new List<Window>();
@@ -25,18 +25,31 @@ internal static class ReceptiveFieldProbe
             switch (modules[layer.Name])
             {
                 case Conv2d c:
-                    windows.Add(new(layer.Name, layer.Type, c.KernelSize, c.Stride, c.Padding));
+                    windows.Add(Square(layer, c.kernel_size, c.stride, c.padding));
                     break;
                 case MaxPool2d p:
-                    windows.Add(new(layer.Name, layer.Type, p.KernelSize, p.Stride, p.Padding));
+                    windows.Add(Square(layer, p.kernel_size, p.stride, p.padding));
                     break;
                 case AvgPool2d p:
-                    windows.Add(new(layer.Name, layer.Type, p.KernelSize, p.Stride, p.Padding));
+                    windows.Add(Square(layer, p.kernel_size, p.stride, p.padding));
                     break;
             }
         }
 
         return windows;
+    }
+
+    /// <summary>The window of a layer with square kernels, strides and paddings (a pool's stride defaults to its kernel, its padding to 0).</summary>
+    private static Window Square(LayerSummary layer, long[] kernel, long[]? stride, long[]? padding)
+    {
+        stride ??= kernel;
+        padding ??= [0, 0];
+        if (kernel[0] != kernel[^1] || stride[0] != stride[^1] || padding[0] != padding[^1])
+        {
+            throw new NotSupportedException($"{layer.Name}: the probe takes square windows only (kernel {string.Join('×', kernel)}, stride {string.Join('×', stride)}, padding {string.Join('×', padding)})");
+        }
+
+        return new Window(layer.Name, layer.Type, kernel[0], stride[0], padding[0]);
     }
 
     /// <summary>The side, in input pixels, of the receptive field of the centre unit after <paramref name="windows"/>.</summary>
@@ -45,31 +58,31 @@ internal static class ReceptiveFieldProbe
         // An input of twice the field (plus a few jumps) keeps the centre unit's field clear of the border.
         var expected = windows.Aggregate(ReceptiveField.Input, (f, w) => f.Then(w.Kernel, w.Stride));
         var side = 2 * expected.Size + 4 * expected.Jump;
-        using var scope = torch.NewDisposeScope();
-        using var replica = new Sequential();
+        using var scope = NewDisposeScope();
+        using var replica = nn.Sequential();
         foreach (var w in windows)
         {
             if (w.Type == nameof(Conv2d))
             {
-                var conv = new Conv2d(1, 1, w.Kernel, w.Stride, w.Padding, hasBias: false);
-                using (torch.no_grad())
+                var conv = nn.Conv2d(1, 1, w.Kernel, w.Stride, w.Padding, bias: false);
+                using (no_grad())
                 {
-                    conv.weight.fill_(1.0 / (w.Kernel * w.Kernel));
+                    conv.weight!.fill_(1.0 / (w.Kernel * w.Kernel));
                 }
 
                 replica.append(conv);
             }
             else
             {
-                replica.append(new AvgPool2d(w.Kernel, w.Stride, w.Padding));
+                replica.append(nn.AvgPool2d(w.Kernel, w.Stride, w.Padding));
             }
         }
 
-        var input = torch.ones([1, 1, side, side], requires_grad: true);
+        var input = ones([1, 1, side, side], requires_grad: true);
         var output = replica.call(input);
         var centre = output.size(2) / 2;
         output.select(0, 0).select(0, 0).select(0, centre).select(0, centre).backward();
-        var gradient = input.grad!.data<float>();
+        var gradient = input.grad!.data<float>().ToArray();
         var rows = Enumerable.Range(0, (int)side).Where(r => Enumerable.Range(0, (int)side).Any(c => gradient[r * side + c] != 0)).ToList();
         if (rows.Count == 0 || rows[0] == 0 || rows[^1] == side - 1)
         {

@@ -1,7 +1,6 @@
 using System.Globalization;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Optim;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Analysis;
 
@@ -104,13 +103,13 @@ public sealed class WeightDecay(WeightDecay.Settings? settings = null) : IExperi
         using var w = problem.ZeroWeights();
         var (eta, adamEta, penalty) = (settings.LearningRate, settings.AdamLearningRate, settings.Penalty);
         Action Decay(double lambda) => () => w.mul_(1 - lambda);
-        using Optimizer optimizer = variant switch
+        using optim.Optimizer optimizer = variant switch
         {
-            SgdOption => new SGD([w], eta, weight_decay: 2 * penalty),
-            SgdPenalty or SgdDecoupled or SgdMismatched => new SGD([w], eta),
-            AdamOption => new Adam([w], adamEta, weight_decay: 2 * penalty),
-            AdamW => new AdamW([w], adamEta, weight_decay: 2 * penalty),
-            AdamPenalty or AdamPlain => new Adam([w], adamEta),
+            SgdOption => optim.SGD([w], eta, weight_decay: 2 * penalty),
+            SgdPenalty or SgdDecoupled or SgdMismatched => optim.SGD([w], eta),
+            AdamOption => optim.Adam([w], adamEta, weight_decay: 2 * penalty),
+            AdamW => optim.AdamW([w], adamEta, weight_decay: 2 * penalty),
+            AdamPenalty or AdamPlain => optim.Adam([w], adamEta),
             _ => throw new ArgumentException($"unknown variant '{variant}'", nameof(variant)),
         };
         return variant switch

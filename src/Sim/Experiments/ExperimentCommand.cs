@@ -4,7 +4,8 @@ using System.Globalization;
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using PsTraining.Torch;
+using PsTraining.Models.Torch;
+using TorchSharp;
 
 namespace PsTraining.Sim.Experiments;
 

@@ -1,10 +1,12 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using PsTraining.Models.Data;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
+using PsTraining.Sim.Analysis;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using PsTraining.Torch.Optim;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -13,8 +15,11 @@ namespace PsTraining.Sim.Training;
 /// Fashion-MNIST, SGD with momentum 0.9 at the cyclic-lr run's lr_max, the batch size doubled from 32 up to 8192 every K
 /// iterations. The final model's test loss and accuracy are set beside the cyclic-lr model's (its final.json of the same
 /// run; cyclic-lr runs first when there is none). Running out of memory at a large batch ends the growth there: the run
-/// reports the batch size that did not fit and evaluates the model as trained so far. On the CPU a cap on tensor memory
-/// (half of the machine's memory unless set) makes that an error instead of the kernel killing the process.
+/// reports the batch size that did not fit and evaluates the model as trained so far. On the CPU the training keeps to a
+/// budget (half of the machine's memory unless set), since Linux would rather kill an oversized process than fail its
+/// allocation: every step's peak is measured (<see cref="TensorMemoryPeak"/>), and the growth stops at the first step whose
+/// peak passed the budget, or before a batch size whose peak, predicted from the last one's, would pass it. On a GPU the
+/// device's own out-of-memory error stops it.
 /// </summary>
 public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperiment
 {
@@ -23,8 +28,8 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
     public string Description => "SmallInception on Fashion-MNIST at a fixed lr_max with the batch size doubled from 32 to 8192 every K iterations, against the cyclic-LR model";
 
     /// <summary>
-    /// The sizes of a run; the data are the cyclic-lr run's. <see cref="CpuMemoryLimit"/>: bytes of CPU tensor memory the
-    /// training may hold (null = half of this machine's memory; not applied on a GPU).
+    /// The sizes of a run; the data are the cyclic-lr run's. <see cref="CpuMemoryLimit"/>: bytes of CPU memory the training
+    /// may hold at the peak of a step, beyond the model itself (null = half of this machine's memory; not applied on a GPU).
     /// </summary>
     public sealed record Settings(CyclicLearningRate.Settings Cyclic, int FirstBatch, int LastBatch, int IterationsPerBatchSize, double Momentum, long? CpuMemoryLimit = null)
     {
@@ -70,31 +75,31 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
         }
 
         var device = ClassifierTraining.DefaultDevice;
-        long? limit = device.Type == DeviceType.CPU ? settings.CpuMemoryLimit ?? (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2) : null;
+        long? limit = device.type == DeviceType.CPU ? settings.CpuMemoryLimit ?? (GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 2) : null;
         Reproducible.Reseed(context.Seed);
         using var network = ModelRegistry.Create(model);
         network.to(device);
-        using var optimizer = torch.optim.SGD(network.parameters(), lr, settings.Momentum);
+        using var optimizer = optim.SGD(network.parameters(), lr, settings.Momentum);
 
         var iterations = new List<(int Iteration, int BatchSize, long Samples, double Loss)>();
         var stages = new List<Stage>();
-        using (limit is { } bytes ? torch.LimitCpuMemory(bytes) : null)
+        // The budget's baseline is taken here, with the model and the optimiser built: the steps' peaks count the batch,
+        // the activations, the gradients and the momentum buffers, as a cap on the training's allocations would.
+        var budget = limit is { } bytes ? new MemoryBudget(bytes) : null;
+        var batches = new BatchStream(train, context.Seed);
+        network.train();
+        foreach (var batchSize in settings.BatchSizes())
         {
-            var batches = new BatchStream(train, context.Seed);
-            network.train();
-            foreach (var batchSize in settings.BatchSizes())
+            var stage = TrainStage(network, optimizer, batches, batchSize, settings.IterationsPerBatchSize, device, iterations, budget);
+            stages.Add(stage);
+            if (stage.OutOfMemory is not null)
             {
-                var stage = TrainStage(network, optimizer, batches, batchSize, settings.IterationsPerBatchSize, device, iterations);
-                stages.Add(stage);
-                if (stage.OutOfMemory is not null)
-                {
-                    context.Progress($"  batch {batchSize}: out of memory after {stage.Iterations} iteration(s): {stage.OutOfMemory}");
-                    break;
-                }
-
-                context.Progress(string.Create(CultureInfo.InvariantCulture,
-                    $"  batch {batchSize}: {stage.Iterations} iterations, mean loss {stage.MeanLoss:F4}, accuracy {stage.Accuracy:P1} ({stage.Duration.TotalSeconds:F1} s)"));
+                context.Progress($"  batch {batchSize}: out of memory after {stage.Iterations} iteration(s): {stage.OutOfMemory}");
+                break;
             }
+
+            context.Progress(string.Create(CultureInfo.InvariantCulture,
+                $"  batch {batchSize}: {stage.Iterations} iterations, mean loss {stage.MeanLoss:F4}, accuracy {stage.Accuracy:P1} ({stage.Duration.TotalSeconds:F1} s)"));
         }
 
         var (testLoss, testAccuracy) = ClassifierEvaluation.Evaluate(network, test, device);
@@ -125,23 +130,37 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
         WriteSummary(context, settings, lr, cyclicPath, limit, stages, comparison[0], comparison[1], test.Count);
     }
 
-    /// <summary>Up to <paramref name="count"/> steps at <paramref name="batchSize"/>; an allocation failure ends the stage with libtorch's message.</summary>
-    private static Stage TrainStage(Module network, Optimizer optimizer, BatchStream batches, int batchSize, int count, Device device,
-        List<(int Iteration, int BatchSize, long Samples, double Loss)> iterations)
+    /// <summary>
+    /// Up to <paramref name="count"/> steps at <paramref name="batchSize"/>. The stage ends early, with the reason, when the
+    /// <paramref name="budget"/> refuses the batch size (no step is made), when a step's peak passed the budget (the step is
+    /// made and counted), or when libtorch runs out of memory (a GPU's, or the CPU's where the allocation fails).
+    /// </summary>
+    private static Stage TrainStage(nn.Module<Tensor, Tensor> network, optim.Optimizer optimizer, BatchStream batches, int batchSize, int count, Device device,
+        List<(int Iteration, int BatchSize, long Samples, double Loss)> iterations, MemoryBudget? budget)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var steps = new List<StepResult>();
+        if (budget?.Refuse(batchSize) is { } refused)
+        {
+            return Result(refused);
+        }
+
         try
         {
             while (steps.Count < count)
             {
+                budget?.StartStep();
                 var (images, labels) = batches.Next(batchSize);
-                var step = ClassifierTraining.Step(network, optimizer, images, labels, device);
+                var step = ClassifierTraining.Step(network, optimizer, images, labels, device, budget is null ? null : budget.Sample);
                 steps.Add(step);
                 iterations.Add((iterations.Count + 1, batchSize, (iterations.Count > 0 ? iterations[^1].Samples : 0) + batchSize, step.Loss));
+                if (budget?.EndStep(batchSize) is { } exceeded)
+                {
+                    return Result(exceeded);
+                }
             }
         }
-        catch (TorchOutOfMemoryException e)
+        catch (ExternalException e) when (IsOutOfMemory(e))
         {
             return Result(e.Message);
         }
@@ -194,6 +213,59 @@ public sealed class BatchGrowth(BatchGrowth.Settings? settings = null) : IExperi
         context.WriteSummary();
         context.WriteSummary(string.Create(CultureInfo.InvariantCulture,
             $"Test accuracy of the grown-batch model minus the cyclic-LR model's: {(grown.TestAccuracy - cyclic.TestAccuracy) * 100:+0.00;-0.00} points; test loss {grown.TestLoss - cyclic.TestLoss:+0.0000;-0.0000}."));
+    }
+
+    /// <summary>libtorch's out-of-memory errors: CUDA's ("CUDA out of memory"), and the CPU allocator's when malloc fails.</summary>
+    private static bool IsOutOfMemory(ExternalException e) =>
+        e.Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("not enough memory", StringComparison.OrdinalIgnoreCase)
+        || e.Message.Contains("bad_alloc", StringComparison.Ordinal);
+
+    /// <summary>
+    /// The CPU memory budget of the training against the peaks its steps reach, measured by a <see cref="TensorMemoryPeak"/>
+    /// whose baseline is taken when the budget is made (after the model is built). A step's peak grows about linearly with
+    /// its batch (the activations and their gradients are per sample; the gradients of the weights and the momentum buffers
+    /// are a fixed part), so the peak of a batch size not tried yet is predicted by scaling the largest peak of the last one
+    /// by the ratio of the sizes; that overestimates by the fixed part, which errs on the side of stopping.
+    /// </summary>
+    private sealed class MemoryBudget(long limit)
+    {
+        private readonly TensorMemoryPeak _peak = new();
+        private (int BatchSize, long Bytes)? _largest;
+
+        /// <summary>Why a batch of <paramref name="batchSize"/> would not fit (its predicted peak passes the budget), or null.</summary>
+        public string? Refuse(int batchSize)
+        {
+            if (_largest is not { } last || last.BatchSize == batchSize)
+            {
+                return null;
+            }
+
+            var predicted = (long)Math.Ceiling((double)last.Bytes * batchSize / last.BatchSize);
+            return predicted > limit
+                ? FormattableString.Invariant(
+                    $"CPU memory limit reached: a step at batch {batchSize} would hold about {predicted} bytes at its peak (scaled from the {last.Bytes} bytes measured at batch {last.BatchSize}), over the limit of {limit} bytes")
+                : null;
+        }
+
+        public void StartStep() => _peak.Restart();
+
+        /// <summary>Samples the memory in use (where the step holds the most).</summary>
+        public void Sample() => _peak.Sample();
+
+        /// <summary>Records the step's peak; says why when it passed the budget, else null.</summary>
+        public string? EndStep(int batchSize)
+        {
+            var bytes = _peak.Bytes;
+            if (_largest is not { } last || last.BatchSize != batchSize || bytes > last.Bytes)
+            {
+                _largest = (batchSize, bytes);
+            }
+
+            return bytes > limit
+                ? FormattableString.Invariant($"CPU memory limit reached: the step at batch {batchSize} held {bytes} bytes at its peak, over the limit of {limit} bytes")
+                : null;
+        }
     }
 
     /// <summary>Batches of any size from seeded passes over the training set; a pass that cannot fill the next batch gives way to a new one.</summary>

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using PsTraining.Models.Data;
+using PsTraining.Models.Torch;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -43,7 +44,7 @@ public sealed class Classifier(Classifier.Settings? settings = null) : IExperime
 
     /// <summary>
     /// Trains LeNet-5 at one batch size for <paramref name="epochs"/> epochs, testing after each; epoch e visits the images in
-    /// <see cref="DeterministicShuffle.Permutation"/>(n, seed, e) order. Saves the initial weights to <paramref name="initialWeights"/> when given.
+    /// <see cref="DeterministicShuffle.Permutation"/>(n, seed, e) order. Saves the initial weights to <paramref name="initialWeights"/> when given (a state dict in PyTorch's torch.save format).
     /// </summary>
     public static ClassifierRun Train(ImageDataset train, ImageDataset test, int batchSize, int epochs, int lossEvery, long seed, Device device,
         Action<string>? progress = null, string? initialWeights = null)
@@ -52,7 +53,8 @@ public sealed class Classifier(Classifier.Settings? settings = null) : IExperime
         using var trainer = new Trainer(options, train, test, device);
         if (initialWeights is not null)
         {
-            trainer.Model.save(initialWeights);
+            // StateDictFile writes the same bytes for the same weights (save_py would stamp the time of writing).
+            StateDictFile.Save(initialWeights, trainer.Model.state_dict());
         }
 
         var results = new List<EpochResult>();
@@ -83,7 +85,7 @@ public sealed class Classifier(Classifier.Settings? settings = null) : IExperime
     private static void Run(ExperimentContext context, Settings settings)
     {
         // CPU by default (deterministic: the same seed gives the same metrics); the full scale takes a GPU when there is one.
-        var device = context.Full && torch.cuda.is_available() ? Device.CUDA : Device.CPU;
+        var device = context.Full && cuda.is_available() ? CUDA : CPU;
         var (train, test) = LoadData(settings);
         var epochs = settings.Epochs.Max();
         context.Progress($"  {train.Count} training and {test.Count} test images, batch sizes {string.Join(", ", settings.BatchSizes)}, {epochs} epochs, {device}");

@@ -1,8 +1,5 @@
 using PsTraining.Models.Data;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using PsTraining.Torch.Optim;
-using static PsTraining.Torch.torch.nn;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -10,28 +7,35 @@ namespace PsTraining.Sim.Training;
 public static class ClassifierTraining
 {
     /// <summary>The first GPU when there is one, else the CPU.</summary>
-    public static Device DefaultDevice => torch.cuda.is_available() ? Device.CUDA : Device.CPU;
+    public static Device DefaultDevice => cuda.is_available() ? CUDA : CPU;
 
-    /// <summary>zero_grad, forward, backward, step; every tensor of the step (the batch included) is freed when it returns.</summary>
-    public static StepResult Step(Module model, Optimizer optimizer, Tensor images, Tensor labels, Device device)
+    /// <summary>
+    /// zero_grad, forward, backward, step; every tensor of the step (the batch included) is freed when it returns.
+    /// <paramref name="sample"/> runs where the step holds the most memory: after the forward pass (every activation
+    /// autograd saved is alive) and after the backward pass (every gradient is).
+    /// </summary>
+    public static StepResult Step(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, Tensor images, Tensor labels, Device device,
+        Action? sample = null)
     {
-        using var scope = torch.NewDisposeScope();
-        scope.Include(images, labels);
+        using var scope = NewDisposeScope();
+        scope.Attach(images, labels);
         optimizer.zero_grad();
         var y = labels.to(device);
         var logits = model.call(images.to(device));
-        var loss = functional.cross_entropy(logits, y);
+        var loss = nn.functional.cross_entropy(logits, y);
+        sample?.Invoke();
         loss.backward();
+        sample?.Invoke();
         optimizer.step();
-        return new StepResult(loss.item(), (long)logits.argmax(1).eq(y).sum().item(), (int)labels.shape[0]);
+        return new StepResult(loss.item<float>(), logits.argmax(1).eq(y).sum().item<long>(), (int)labels.shape[0]);
     }
 
     /// <summary>
     /// One pass over <paramref name="data"/> in the order of (<paramref name="seed"/>, <paramref name="epoch"/>), the last batch
     /// kept short; <paramref name="afterStep"/> sees each step's number (from 1) and result, e.g. to step a learning-rate schedule.
     /// </summary>
-    public static PassResult Epoch(Module model, Optimizer optimizer, ImageDataset data, int batchSize, long seed, int epoch, Device device,
-        Action<int, StepResult>? afterStep = null)
+    public static PassResult Epoch(nn.Module<Tensor, Tensor> model, optim.Optimizer optimizer, ImageDataset data, int batchSize, long seed, int epoch,
+        Device device, Action<int, StepResult>? afterStep = null)
     {
         model.train();
         var steps = new List<StepResult>();

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -34,7 +35,7 @@ public sealed class Colourisation(Colourisation.Settings? settings = null) : IEx
     }
 
     /// <summary>The three networks, in the order of the assignment.</summary>
-    public static IReadOnlyList<(string Name, Func<ColourisationOptions, Module> Create)> Networks { get; } =
+    public static IReadOnlyList<(string Name, Func<ColourisationOptions, nn.Module<Tensor, Tensor>> Create)> Networks { get; } =
     [
         ("PoolUpsampleNet", o => new PoolUpsampleNet(o)),
         ("ConvTransposeNet", o => new ConvTransposeNet(o)),
@@ -48,7 +49,7 @@ public sealed class Colourisation(Colourisation.Settings? settings = null) : IEx
 
     private static void Run(ExperimentContext context, Settings settings)
     {
-        var device = context.Full && torch.cuda.is_available() ? Device.CUDA : Device.CPU;
+        var device = context.Full && cuda.is_available() ? CUDA : CPU;
         var options = new ColourisationOptions(Kernel: 3, NumFilters: settings.NumFilters, NumColours: ColourisationSet.NumColours, NumInChannels: 1);
         var (train, validation) = ColourisationSet.Generate(settings.TrainImages, settings.ValidationImages, context.Seed);
         var shown = Enumerable.Range(0, Math.Min(settings.Samples, validation.Count)).ToArray();
@@ -63,7 +64,7 @@ public sealed class Colourisation(Colourisation.Settings? settings = null) : IEx
             using var model = create(options);
             model.to(device);
             var clock = Stopwatch.StartNew();
-            using var optimizer = torch.optim.Adam(model.parameters(), LearningRate);
+            using var optimizer = optim.Adam(model.parameters(), LearningRate);
             for (var epoch = 1; epoch <= settings.Epochs; epoch++)
             {
                 ColourisationTraining.TrainEpoch(model, optimizer, train, settings.BatchSize, context.Seed, epoch, device);

@@ -1,5 +1,6 @@
 using PsTraining.Models.Data;
-using PsTraining.Torch;
+using PsTraining.Models.Torch;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -84,7 +85,7 @@ public sealed class ColourisationSet
             Classes(indices[b]).CopyTo(classes.AsSpan(b * Pixels));
         }
 
-        return (torch.tensor(gray, [indices.Length, 1, Size, Size]), torch.tensor(classes, [indices.Length, Size, Size]));
+        return (LibtorchTensor.From(gray, [indices.Length, 1, Size, Size]), tensor(classes, [indices.Length, Size, Size]));
     }
 
     /// <summary>The share of pixels of the most frequent colour class: the accuracy of always predicting it.</summary>

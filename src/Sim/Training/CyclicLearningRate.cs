@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Optim;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
 /// <summary>
-/// <c>cyclic-lr</c>: SmallInception on Fashion-MNIST, batch 64, SGD with momentum 0.9 under CyclicLR in exp_range mode between
+/// <c>cyclic-lr</c>: SmallInception on Fashion-MNIST, batch 64, SGD with momentum 0.9 under CyclicLR (PyTorch's: <see cref="PyTorchCyclicLR"/>) in exp_range mode between
 /// the range test's lr_min and lr_max. The bounds come from lr-range-test's bounds.json of the same run (same seed, scale
 /// and range-test settings); when there is none, the range test runs first. Train and validation loss and accuracy per epoch,
 /// and the final model's test loss and accuracy (final.json, which batch-growth compares against).
@@ -57,8 +59,10 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
         Reproducible.Reseed(context.Seed);
         using var model = ModelRegistry.Create(settings.Model);
         model.to(device);
-        using var optimizer = torch.optim.SGD(model.parameters(), bounds.LrMin, settings.Momentum);
-        var scheduler = new CyclicLR(optimizer, bounds.LrMin, bounds.LrMax, stepSizeUp, mode: CyclicLRMode.ExpRange, gamma: gamma, max_momentum: settings.Momentum);
+        using var optimizer = optim.SGD(model.parameters(), bounds.LrMin, settings.Momentum);
+        var scheduler = PyTorchCyclicLR.Create(optimizer, bounds.LrMin, bounds.LrMax, stepSizeUp, mode: optim.lr_scheduler.impl.CyclicLR.Mode.ExpRange, gamma: gamma,
+            maxMomentum: settings.Momentum);
+        var group = (SGD.ParamGroup)optimizer.ParamGroups.Single();
 
         var schedule = new List<(int Iteration, double Lr, double Momentum, double Loss)>();
         var epochs = new List<EpochRow>();
@@ -67,7 +71,7 @@ public sealed class CyclicLearningRate(CyclicLearningRate.Settings? settings = n
             var pass = ClassifierTraining.Epoch(model, optimizer, train, settings.BatchSize, context.Seed, epoch, device, (_, step) =>
             {
                 // The rate and momentum this step used, then the schedule moves on (PyTorch: optimizer.step(), scheduler.step()).
-                schedule.Add((schedule.Count + 1, optimizer.param_groups[0].lr, optimizer.param_groups[0].momentum, step.Loss));
+                schedule.Add((schedule.Count + 1, group.LearningRate, group.Momentum, step.Loss));
                 scheduler.step();
             });
             var (validationLoss, validationAccuracy) = ClassifierEvaluation.Evaluate(model, validation, device);

@@ -1,11 +1,11 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using PsTraining.Models.Data;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
-using static PsTraining.Torch.torch.nn;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -59,7 +59,7 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
             Reproducible.Reseed(context.Seed);
             using var model = ModelRegistry.Create(settings.Model);
             model.to(device);
-            using var optimizer = torch.optim.SGD(model.parameters(), rate, settings.Momentum);
+            using var optimizer = optim.SGD(model.parameters(), rate, settings.Momentum);
             var epochs = new List<PassResult>();
             for (var epoch = 1; epoch <= settings.Epochs; epoch++)
             {
@@ -81,13 +81,13 @@ public sealed class LrRangeTest(LrRangeTest.Settings? settings = null) : IExperi
         using var model = ModelRegistry.Create(settings.Model);
         model.to(device);
         model.train();
-        using var noGrad = torch.no_grad();
+        using var noGrad = no_grad();
         var losses = new List<double>();
         foreach (var (images, labels) in train.Batches(settings.BatchSize, DeterministicShuffle.Permutation(train.Count, seed, 1)))
         {
-            using var scope = torch.NewDisposeScope();
-            scope.Include(images, labels);
-            losses.Add(functional.cross_entropy(model.call(images.to(device)), labels.to(device)).item());
+            using var scope = NewDisposeScope();
+            scope.Attach(images, labels);
+            losses.Add(nn.functional.cross_entropy(model.call(images.to(device)), labels.to(device)).item<float>());
         }
 
         return losses.Average();

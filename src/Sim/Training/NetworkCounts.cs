@@ -1,5 +1,6 @@
 using PsTraining.Models.Zoo;
-using PsTraining.Torch.Modules;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -12,7 +13,7 @@ namespace PsTraining.Sim.Training;
 /// </summary>
 public sealed record NetworkCounts(long Neurons, long Weights, long Parameters, long Connections)
 {
-    public static NetworkCounts Of(Module model, long[] sampleShape)
+    public static NetworkCounts Of(nn.Module<Tensor, Tensor> model, long[] sampleShape)
     {
         var summary = ModelSummary.Of(model, sampleShape);
         var layers = Layers(summary);
@@ -20,7 +21,7 @@ public sealed record NetworkCounts(long Neurons, long Weights, long Parameters, 
     }
 
     /// <summary>The counts layer by layer, in the order the layers ran (ReLU left out).</summary>
-    public static IReadOnlyList<LayerCount> Layers(Module model, long[] sampleShape) => Layers(ModelSummary.Of(model, sampleShape));
+    public static IReadOnlyList<LayerCount> Layers(nn.Module<Tensor, Tensor> model, long[] sampleShape) => Layers(ModelSummary.Of(model, sampleShape));
 
     private static List<LayerCount> Layers(ModelSummary summary) =>
         summary.Layers.Where(l => l.Type != nameof(ReLU)).Select(layer =>

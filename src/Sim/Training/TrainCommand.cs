@@ -1,7 +1,9 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using PsTraining.Models.Data;
-using PsTraining.Torch;
+using PsTraining.Models.Torch;
 using Spectre.Console;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -57,11 +59,11 @@ internal static class TrainCommand
         ImageDataset train, test;
         try
         {
-            device = options.Device is null ? (torch.cuda.is_available() ? Device.CUDA : Device.CPU) : Device.Parse(options.Device);
-            device.EnsureAvailable();
+            device = options.Device is null ? (cuda.is_available() ? CUDA : CPU) : Devices.Parse(options.Device);
+            Devices.EnsureAvailable(device);
             (train, test) = (FashionMnist.Load("train"), FashionMnist.Load("test"));
         }
-        catch (Exception e) when (e is ArgumentException or TorchException or FileNotFoundException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or ExternalException or FileNotFoundException or InvalidDataException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;
@@ -76,7 +78,7 @@ internal static class TrainCommand
         using var reproducible = Reproducible.Enter(options.Seed, options.Threads > 0 ? options.Threads : Environment.ProcessorCount);
         using var trainer = new Trainer(options, train, test, device);
         Console.WriteLine($"training {options.Model} on Fashion-MNIST: {trainer.TrainSamples} samples, batch {options.BatchSize}, " +
-                          $"SGD lr {options.LearningRate} momentum {options.Momentum}, {device}, {torch.get_num_threads()} thread(s), libtorch {torch.__version__}");
+                          $"SGD lr {options.LearningRate} momentum {options.Momentum}, {device}, {get_num_threads()} thread(s), libtorch {__version__}");
 
         var interactive = AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected;
         for (var epoch = 1; epoch <= options.Epochs; epoch++)

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using PsTraining.Models.Data;
+using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
-using PsTraining.Torch;
-using PsTraining.Torch.Modules;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Training;
 
@@ -15,8 +16,8 @@ public sealed class Trainer : IDisposable
     private readonly TrainOptions _options;
     private readonly ImageDataset _train;
     private readonly ImageDataset _test;
-    private readonly Module _model;
-    private readonly Torch.Optim.SGD _optimizer;
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly optim.Optimizer _optimizer;
 
     public Trainer(TrainOptions options, ImageDataset train, ImageDataset test, Device device)
     {
@@ -27,7 +28,7 @@ public sealed class Trainer : IDisposable
         Reproducible.Reseed(options.Seed);
         _model = ModelRegistry.Create(options.Model);
         _model.to(device);
-        _optimizer = torch.optim.SGD(_model.parameters(), options.LearningRate, options.Momentum);
+        _optimizer = optim.SGD(_model.parameters(), options.LearningRate, options.Momentum);
     }
 
     public Device Device { get; }
@@ -37,7 +38,7 @@ public sealed class Trainer : IDisposable
     public int StepsPerEpoch => (_train.Count + _options.BatchSize - 1) / _options.BatchSize;
 
     /// <summary>The model being trained (to save its initial weights, say).</summary>
-    public Module Model => _model;
+    public nn.Module<Tensor, Tensor> Model => _model;
 
     /// <summary>Trains one epoch; <paramref name="onStep"/> gets (step, this step's loss, mean loss of the epoch so far) after every step.</summary>
     public EpochResult RunEpoch(int epoch, Action<int, double, double>? onStep = null)

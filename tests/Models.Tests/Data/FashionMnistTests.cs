@@ -45,7 +45,7 @@ public sealed class FashionMnistTests
         {
             Assert.Equal([4L, 1, 28, 28], images.shape);
             Assert.Equal([4L], labels.shape);
-            var pixels = images.data<float>();
+            var pixels = images.data<float>().ToArray();
             Assert.InRange(pixels.Min(), 0f, 0f);
             Assert.InRange(pixels.Max(), 0.5f, 1f);
             // Every pixel exactly byte / 255 (as PyTorch's ToTensor), image after image in the order asked for.

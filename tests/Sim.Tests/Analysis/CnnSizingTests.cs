@@ -1,7 +1,7 @@
 using PsTraining.Sim.Analysis;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
+using static TorchSharp.torch;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
@@ -13,13 +13,13 @@ public sealed class CnnSizingTests : IDisposable
     [Fact]
     public void Output_size_formula_agrees_with_libtorch_conv2d()
     {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
         foreach (var n in new long[] { 5, 9, 10, 17, 32, 36 })
         {
             foreach (var (k, p, s) in from k in new long[] { 1, 2, 3, 5 } from p in new long[] { 0, 1, 3 } from s in new long[] { 1, 2, 3 } select (k, p, s))
             {
-                var output = torch.nn.functional.conv2d(torch.zeros([1, 1, n, n]), torch.zeros([1, 1, k, k]), stride: (s, s), padding: (p, p));
+                var output = nn.functional.conv2d(zeros([1, 1, n, n]), zeros([1, 1, k, k]), strides: [s, s], padding: [p, p]);
                 Assert.Equal(output.size(2), ConvArithmetic.OutputSize(n, k, p, s));
             }
         }

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using PsTraining.Models.Torch;
 using PsTraining.Sim.Analysis;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Analysis;
@@ -46,7 +46,7 @@ public sealed class InitGradientsTests : IDisposable
         // Zero initialisation: every gradient is exactly zero except the last bias, which is softmax(0) − one-hot averaged: 1/10 − share of class c.
         var zero = stats.Where(r => r["init"] == "zero").ToList();
         Assert.All(zero.Where(r => r["parameter"] != "fc3.bias"), r => Assert.Equal(r.Long("count"), r.Long("zeros")));
-        var labels = StateDictFile.Load(Path.Combine(dir, "batch.pstsd"))["labels"].data<long>();
+        var labels = StateDictFile.Load(Path.Combine(dir, "batch.pstsd"))["labels"].data<long>().ToArray();
         var expectedBias = Enumerable.Range(0, 10).Select(c => 0.1 - ((double)labels.Count(l => l == c) / batch)).ToList();
         var nonZero = ReadCsv(dir, "zero-init-nonzero-gradients");
         Assert.All(nonZero, r => Assert.Equal("fc3.bias", r["parameter"]));

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using PsTraining.Models.Torch;
 using PsTraining.Sim.Experiments;
-using PsTraining.Torch;
+using TorchSharp;
 
 namespace PsTraining.Sim.Tests.Experiments;
 
@@ -82,7 +83,11 @@ public sealed class ReproducibilityTests : IDisposable
             .Where(f => !f.EndsWith("/" + ExperimentCommand.RunRecordFile, StringComparison.Ordinal) && !f.Contains($"/{ExperimentContext.MeasuredFolder}/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
 
-    /// <summary>Runs <paramref name="action"/> while another thread keeps drawing from libtorch's generator; returns how often it drew.</summary>
+    /// <summary>
+    /// Runs <paramref name="action"/> while another thread keeps drawing from libtorch's generator; returns how often it drew.
+    /// The neighbour holds <see cref="Reproducible.Draw"/> around each draw, as every unseeded draw must (TorchSharp's own
+    /// calls do not pass the gate): a seeded run keeps it waiting until the run ends.
+    /// </summary>
     private static int WithUnseededDraws(Action action)
     {
         using var stop = new CancellationTokenSource();
@@ -91,8 +96,12 @@ public sealed class ReproducibilityTests : IDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                using var scope = torch.NewDisposeScope();
-                torch.randn([16]);
+                using (Reproducible.Draw())
+                using (torch.NewDisposeScope())
+                {
+                    torch.randn([16]);
+                }
+
                 Interlocked.Increment(ref draws);
                 Thread.Sleep(1);
             }
