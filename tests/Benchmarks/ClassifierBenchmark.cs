@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using PsTraining.Models.Torch;
 using PsTraining.Sim.Training;
 using TorchSharp;
 
@@ -31,7 +32,13 @@ public static class ClassifierBenchmark
         {
             foreach (var batch in settings.BatchSizes)
             {
-                var ours = Classifier.Train(train, test, batch, epochs, settings.LossEvery, Seed, torch.CPU);
+                // Inside a seeded scope, as the experiment runs it (Trainer reseeds for every run).
+                ClassifierRun ours;
+                using (Reproducible.Enter(Seed, options.Threads))
+                {
+                    ours = Classifier.Train(train, test, batch, epochs, settings.LossEvery, Seed, torch.CPU);
+                }
+
                 using var theirs = JsonDocument.Parse(PyTorchProcess.Run("classifier.py",
                 [
                     "--train", $"{settings.TrainImages}", "--test", $"{settings.TestImages}", "--batches", $"{batch}", "--epochs", $"{epochs}",
