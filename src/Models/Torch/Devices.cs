@@ -8,7 +8,7 @@ namespace PsTraining.Models.Torch;
 public static class Devices
 {
     /// <summary>How to get a libtorch with CUDA, for the error a CUDA request on a CPU build gets.</summary>
-    public const string CudaHelp =
+    private const string CudaHelp =
         "this build's libtorch (libtorch-cpu-linux-x64) has no CUDA. Two ways to get it: build with "
         + "-p:PsTrainingTorchRuntime=cuda, which swaps in TorchSharp-cuda-linux where a registry serves it; or install "
         + "PyTorch 2.10 with CUDA, build with -p:PsTrainingTorchRuntime=none and put its torch/lib folder on LD_LIBRARY_PATH "

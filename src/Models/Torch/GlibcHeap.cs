@@ -24,10 +24,7 @@ public static partial class GlibcHeap
 
     private static readonly string[] TuningVariables = ["MALLOC_TRIM_THRESHOLD_", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "GLIBC_TUNABLES"];
 
-    /// <summary>
-    /// The mmap threshold this process set (0 when it left glibc's own), for code that changes the threshold for a while
-    /// and must put it back: glibc has no call to read it.
-    /// </summary>
+    /// <summary>The mmap threshold this process set (0 when it left glibc's own, which glibc has no call to read).</summary>
     public static int TunedMmapThreshold { get; private set; }
 
     /// <summary>Bytes that malloc has handed out and that are not freed yet, from the heap and from mmap (process-wide).</summary>
@@ -42,15 +39,6 @@ public static partial class GlibcHeap
 
             var info = mallinfo2();
             return (long)(info.uordblks + info.hblkhd);
-        }
-    }
-
-    /// <summary>Sets glibc's mmap threshold (bytes) for code that measures or bounds memory for a while.</summary>
-    public static void SetMmapThreshold(int bytes)
-    {
-        if (OperatingSystem.IsLinux())
-        {
-            mallopt(MallocMmapThreshold, bytes);
         }
     }
 
