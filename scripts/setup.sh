@@ -9,6 +9,8 @@
 #   prometheus            promtool and a real Prometheus, for the metrics tests
 #   nodejs npm            render the experiments' Vega-Lite figures to SVG (tools/plots: vega, vega-lite from npm)
 #   python3-sklearn       scikit-learn, the reference of the analysis experiments
+#   redis-server          the membership table and shard state of a cluster of several servers (started by the
+#                         launcher and the tests on a port of their own, never as a system service)
 #   chromium              opens the experiments' index.html headless (the test looks for console errors)
 #   kubectl               renders deploy/k8s (kustomize) for the manifest tests; Debian's kubernetes-client is too
 #                         old for the kustomize features used, so a pinned release is fetched from dl.k8s.io
@@ -26,7 +28,7 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
 }
 
-packages=(python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools grpc-proto python3-numpy python3-simpy python3-sklearn chromium prometheus)
+packages=(python3-torch dataset-fashion-mnist python3-grpcio python3-grpc-tools grpc-proto python3-numpy python3-simpy python3-sklearn chromium prometheus redis-server)
 
 missing=()
 for p in "${packages[@]}"; do

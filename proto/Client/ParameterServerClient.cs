@@ -2,6 +2,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using PsTraining.Protocol.Health.V1;
+using PsTraining.Protocol.Routing;
 using PsTraining.Protocol.V1;
 using PsTraining.Protocol.Wire;
 using Proto = PsTraining.Protocol.V1;
@@ -32,6 +33,7 @@ public sealed class ParameterServerClient : IDisposable
     public const int DefaultChunkFloats = 256 * 1024;
 
     private readonly CallInvoker _invoker;
+    private readonly Metadata? _headers;
     private readonly Proto.ParameterServer.ParameterServerClient _client;
     private readonly Health.V1.Health.HealthClient _health;
 
@@ -39,6 +41,13 @@ public sealed class ParameterServerClient : IDisposable
     {
         options ??= new ParameterServerClientOptions();
         Address = address;
+        Route = options.Route;
+        if (options.Route is { } route)
+        {
+            _headers = [];
+            route.AddTo(_headers);
+        }
+
         var handler = new SocketsHttpHandler
         {
             EnableMultipleHttp2Connections = true,
@@ -77,6 +86,9 @@ public sealed class ParameterServerClient : IDisposable
     }
 
     public Uri Address { get; }
+
+    /// <summary>The shard (of a cluster) every call names, or null for a server outside a cluster.</summary>
+    public ShardKey? Route { get; }
 
     public GrpcChannel Channel { get; }
 
@@ -168,6 +180,9 @@ public sealed class ParameterServerClient : IDisposable
     public Task<LeaveResponse> LeaveAsync(uint learnerId, TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         _client.LeaveAsync(new LeaveRequest { LearnerId = learnerId }, Options(timeout, cancellation)).ResponseAsync;
 
+    public Task<RouteTable> GetRoutesAsync(TimeSpan? timeout = null, CancellationToken cancellation = default) =>
+        _client.GetRoutesAsync(new GetRoutesRequest(), Options(timeout, cancellation)).ResponseAsync;
+
     public Task<Stats> GetStatsAsync(TimeSpan? timeout = null, CancellationToken cancellation = default) =>
         _client.GetStatsAsync(new GetStatsRequest(), Options(timeout, cancellation)).ResponseAsync;
 
@@ -196,8 +211,8 @@ public sealed class ParameterServerClient : IDisposable
         }
     }
 
-    private static CallOptions Options(TimeSpan? timeout, CancellationToken cancellation) =>
-        new(deadline: timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken: cancellation);
+    private CallOptions Options(TimeSpan? timeout, CancellationToken cancellation) =>
+        new(headers: _headers, deadline: timeout is { } t ? DateTime.UtcNow + t : null, cancellationToken: cancellation);
 
     /// <summary>A unary call whose response <paramref name="decode"/> reads from its pooled bytes, which go back to the pool after it.</summary>
     private async Task<T> CallAsync<T>(Method<IWireWriter, PooledPayload> method, IWireWriter request, Func<ReadOnlyMemory<byte>, T> decode,

@@ -1,4 +1,5 @@
 using System.Net.Security;
+using PsTraining.Protocol.Routing;
 
 namespace PsTraining.Protocol.Client;
 
@@ -14,6 +15,9 @@ public sealed record ParameterServerClientOptions
 
     /// <summary>Sent as <c>authorization: Bearer &lt;token&gt;</c> on every call (call credentials).</summary>
     public string? Token { get; init; }
+
+    /// <summary>The shard of a cluster that every call of the client names (request metadata); null outside a cluster.</summary>
+    public ShardKey? Route { get; init; }
 
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
 

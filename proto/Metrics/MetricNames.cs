@@ -14,6 +14,7 @@ public static class MetricNames
     public const string Applied = "pstraining.ps.pushes.applied";
     public const string Rejected = "pstraining.ps.pushes.rejected";
     public const string Duplicates = "pstraining.ps.pushes.duplicate";
+    public const string Lost = "pstraining.ps.pushes.lost";
     public const string PushUnit = "{push}";
     public const string Version = "pstraining.ps.model.version";
     public const string VersionUnit = "{version}";
@@ -37,6 +38,8 @@ public static class MetricNames
     public const string SampleUnit = "{sample}";
     public const string Retries = "pstraining.learner.retries";
     public const string RetryUnit = "{retry}";
+    public const string RouteRefreshes = "pstraining.learner.route.refreshes";
+    public const string RefreshUnit = "{refresh}";
 
     /// <summary>Explicit buckets of the staleness histogram (issue #6): powers of two up to 128.</summary>
     public static readonly double[] StalenessBuckets = [0, 1, 2, 4, 8, 16, 32, 64, 128];

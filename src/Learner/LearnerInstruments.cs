@@ -17,6 +17,7 @@ public sealed class LearnerInstruments
     private readonly Histogram<double> _step;
     private readonly Counter<long> _samples;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _routeReads;
 
     public LearnerInstruments(Meter meter, string learner, string mode = "real")
     {
@@ -28,6 +29,7 @@ public sealed class LearnerInstruments
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricNames.DurationBuckets });
         _samples = meter.CreateCounter<long>(MetricNames.Samples, MetricNames.SampleUnit, "Training samples processed");
         _retries = meter.CreateCounter<long>(MetricNames.Retries, MetricNames.RetryUnit, "Calls retried after a transport failure");
+        _routeReads = meter.CreateCounter<long>(MetricNames.RouteRefreshes, MetricNames.RefreshUnit, "Times the learner read a cluster's route table again after a failed call");
     }
 
     public void Step(double computeMs, double communicationMs, float loss, int samples)
@@ -41,4 +43,6 @@ public sealed class LearnerInstruments
     public void Evaluated(double accuracy) => _accuracy.Record(accuracy, _learner, _mode);
 
     public void Retried() => _retries.Add(1, _learner, _mode);
+
+    public void RoutesRead() => _routeReads.Add(1, _learner, _mode);
 }

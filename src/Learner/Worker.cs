@@ -8,6 +8,7 @@ using PsTraining.Protocol.V1;
 using TorchSharp;
 using PartitionAnswer = (bool Ok, (PsTraining.Protocol.V1.PushResponse Push, ulong? WeightsVersion) Value);
 using PsTraining.Protocol;
+using PsTraining.Protocol.Routing;
 
 namespace PsTraining.Learner;
 
@@ -28,6 +29,9 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
     private LearnerInstruments? _instruments;
+    private RouteBook? _routes;
+    private readonly Lock _output = new();
+    private Func<double> _now = () => 0; // the run's clock, as the push records give it
 
     /// <summary>Exit codes: 0 done or stopped, 3 a server stayed unreachable, 4 a server refused this learner for good.</summary>
     public async Task<int> RunAsync(CancellationToken stop)
@@ -41,8 +45,14 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         train = (options.TrainSamples > 0 ? train.Take(options.TrainSamples) : train).Padded(2);
         var test = options.TestSamples > 0 ? FashionMnist.Load("test").Take(options.TestSamples).Padded(2) : null;
         using var gradients = new ShardGradients(options.Model, options.ShardCount, options.BatchSize, options.Seed, train, options.Device);
-        var servers = options.Servers.Select((address, k) => new ServerPartition(address, ParameterPartition.Of(gradients.Layout, k, options.Servers.Count),
-            new ParameterServerClientOptions { Token = options.Token }, new Backoff(options.RetryTimeout, new SeededRandom(options.Seed * 7919L + options.ShardIndex * 31L + k)))).ToList();
+        var clientOptions = new ParameterServerClientOptions { Token = options.Token };
+        Backoff NewBackoff(int k) => new(options.RetryTimeout, new SeededRandom(options.Seed * 7919L + options.ShardIndex * 31L + k));
+        using var routes = options.Servers.Count == 1 ? new RouteBook(options.Servers[0], clientOptions, options.CallTimeout) : null;
+        var table = routes is null ? null : await ReadRoutesAsync(routes, NewBackoff(-1), stop);
+        _routes = table is null ? null : routes;
+        var servers = table is not null
+            ? RouteBook.Partitions(table, gradients.Layout, clientOptions, NewBackoff)
+            : options.Servers.Select((address, k) => new ServerPartition(address, ParameterPartition.Of(gradients.Layout, k, options.Servers.Count), clientOptions, NewBackoff(k))).ToList();
         try
         {
             return await RunAsync(servers, gradients, test, stop);
@@ -82,6 +92,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         var clock = Stopwatch.StartNew();
         var elapsedAtStart = DateTimeOffset.UtcNow - start; // > 0 when the learner joined after the common start
         double Now() => (elapsedAtStart + clock.Elapsed).TotalSeconds;
+        _now = Now;
         var random = new SeededRandom(options.Seed * 1_000_003L + options.ShardIndex);
         var nextPushAt = Now();
         var step = 0L;
@@ -250,6 +261,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             : await s.Client.PushPullFlatAsync(s.LearnerId, s.Sequence, read, loss, s.Range.Layout, s.Slice(gradient), s.Slice(weights), options.CallTimeout,
                 CancellationToken.None);
         s.Recovering = false; // an applied push: refusals from here on are real
+        s.Acknowledged = s.Sequence;
         return pushed;
     }
 
@@ -261,10 +273,64 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         return pulled.All(p => p.Ok) ? [.. pulled.Select(p => p.Value)] : null;
     }
 
+    /// <summary>The cluster's route table from the one address given (retrying while it is unreachable), or null for a lone server.</summary>
+    private async Task<RouteTable?> ReadRoutesAsync(RouteBook routes, Backoff backoff, CancellationToken stop)
+    {
+        while (true)
+        {
+            try
+            {
+                return await routes.ReadAsync(stop);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
+            {
+                var delay = backoff.NextDelay()
+                            ?? throw new LearnerException($"no route table from {options.Servers[0]} for {backoff.Budget.TotalSeconds:0.#} s (last: {e.Describe()}); giving up", 3);
+                await Task.Delay(delay, stop);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a failed call to a cluster's shard: reads the routes again, and when the shard has moved (another server,
+    /// or another generation of it) sends its calls to the new owner from now on. True when it moved.
+    /// </summary>
+    private async Task<bool> Rerouted(ServerPartition server, CancellationToken stop)
+    {
+        if (_routes is null || server.Route is not { } current)
+        {
+            return false;
+        }
+
+        RouteTable? table;
+        try
+        {
+            table = await _routes.ReadAsync(stop);
+        }
+        catch (RpcException e) when (!stop.IsCancellationRequested)
+        {
+            log.WriteLine($"{options.LearnerName}: no route table yet ({e.Describe()})");
+            return false;
+        }
+
+        _instruments?.RoutesRead();
+        if (table?.Routes.FirstOrDefault(r => r.Shard == current.Shard) is not { } route
+            || (RouteBook.Key(route) == current && new Uri(route.Address) == server.Address))
+        {
+            return false;
+        }
+
+        log.WriteLine($"{options.LearnerName}: shard {current.Shard} moved from {server.Address} (generation {current.Generation}) to {route.Address} (generation {route.Generation})");
+        Write(new RouteRecord(options.LearnerName, Math.Round(_now(), 6), current.Shard, server.Address.ToString(), route.Address, route.Generation));
+        server.Reroute(new Uri(route.Address), RouteBook.Key(route));
+        return true;
+    }
+
     /// <summary>Registers with one server (again, after it restarted: under the same id); checks that it holds this learner's model, or its part of it.</summary>
     private async Task<RegisterResponse> Register(ServerPartition server)
     {
-        var response = await server.Client.RegisterAsync(new RegisterRequest { Name = options.LearnerName, LearnerId = server.LearnerId }, options.CallTimeout);
+        var response = await server.Client.RegisterAsync(
+            new RegisterRequest { Name = options.LearnerName, LearnerId = server.LearnerId, AcknowledgedSequence = server.Acknowledged }, options.CallTimeout);
         var theirs = string.Join(", ", response.Layout.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
         var ours = string.Join(", ", server.Range.Layout.Tensors.Select(t => $"{t.Name}[{string.Join('x', t.Shape)}]"));
         if (theirs != ours)
@@ -274,8 +340,15 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                                        (server.Range.Count == 1 ? "" : "; list the servers in partition order, each started with --partition K/N"));
         }
 
+        if (server.Acknowledged > response.LastSequence)
+        {
+            log.WriteLine($"{options.LearnerName}: {server}: {server.Acknowledged - response.LastSequence} acknowledged push(es) after sequence {response.LastSequence} " +
+                          "were lost with the server's last checkpoint; continuing from there");
+        }
+
         server.LearnerId = response.LearnerId;
         server.Sequence = response.LastSequence;
+        server.Acknowledged = response.LastSequence;
         return response;
     }
 
@@ -313,25 +386,62 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
 
                 await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
                 stop.ThrowIfCancellationRequested();
+                if (await Rerouted(server, stop) && resync)
+                {
+                    return await RegisterAgain<T>(server, stop);
+                }
+            }
+            catch (RpcException e) when (ShardKey.IsNotOwner(e) && _routes is not null)
+            {
+                // The server no longer holds this shard (or holds a newer generation of it): the routes say where it went.
+                log.WriteLine($"{options.LearnerName}: {server}: {e.Describe()}");
+                if (await Rerouted(server, stop))
+                {
+                    if (resync)
+                    {
+                        return await RegisterAgain<T>(server, stop);
+                    }
+
+                    continue;
+                }
+
+                var delay = server.Backoff.NextDelay()
+                            ?? throw new LearnerException($"{server}: no server has taken shard {server.Route} for {server.Backoff.Budget.TotalSeconds:0.#} s; giving up", 3);
+                await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+                stop.ThrowIfCancellationRequested();
             }
             catch (RpcException e) when (resync && server.Recovering
                                                 && e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition or StatusCode.InvalidArgument)
             {
                 // Only while recovering from a failure, i.e. from a server that went away and came back: otherwise a refusal is real.
-                server.Recovering = false;
                 log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Describe()}");
-                var (_, session) = await Call(server, () => Register(server), stop);
-                log.WriteLine($"{options.LearnerName}: the server at {server.Address} restarted at version {session.Version}; registered again, continuing after sequence {session.LastSequence}");
-                return (false, default!);
+                return await RegisterAgain<T>(server, stop);
             }
         }
     }
 
+    /// <summary>Registers again with a server that restarted, or a shard's new owner; the caller starts its step again on fresh weights.</summary>
+    private async Task<(bool Ok, T Value)> RegisterAgain<T>(ServerPartition server, CancellationToken stop)
+    {
+        server.Recovering = false;
+        var (_, session) = await Call(server, () => Register(server), stop);
+        log.WriteLine($"{options.LearnerName}: {server} is at version {session.Version}; registered again, continuing after sequence {session.LastSequence}");
+        return (false, default!);
+    }
+
     private void Write(object record)
     {
-        var kind = record is PushRecord ? "push" : "eval";
+        var kind = record switch
+        {
+            PushRecord => "push",
+            RouteRecord => "route",
+            _ => "eval",
+        };
         var json = JsonSerializer.Serialize(record, record.GetType(), Json);
-        output.WriteLine($"{{\"kind\":\"{kind}\",{json[1..]}");
-        output.Flush();
+        lock (_output)
+        {
+            output.WriteLine($"{{\"kind\":\"{kind}\",{json[1..]}");
+            output.Flush();
+        }
     }
 }

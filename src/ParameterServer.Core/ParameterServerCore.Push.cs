@@ -401,7 +401,7 @@ public sealed partial class ParameterServerCore
                 l.Id, l.Name, l.Pushes, l.LastSequence, l.Pushes == 0 ? 0 : (double)l.StalenessSum / l.Pushes, l.MaxStaleness, l.LastLoss,
                 IsLive(l, now), l.Clock)).ToList();
             var dcFloats = _learners.Sum(l => (long)(l.Backup?.Length ?? 0));
-            return new StatsSnapshot(Version, _applied, _duplicates, _rejected, Options.Policy, learners, dcFloats);
+            return new StatsSnapshot(Version, _applied, _duplicates, _rejected, Options.Policy, learners, dcFloats, _lost);
         }
     }
 }

@@ -31,6 +31,7 @@ public sealed partial class ParameterServerCore : IDisposable
     private ulong _applied;
     private ulong _duplicates;
     private ulong _rejected;
+    private ulong _lost;
 
     public ParameterServerCore(ParameterLayout layout, ReadOnlySpan<float> initialWeights, CoreOptions options, TimeProvider? time = null,
         PsInstruments? instruments = null)
@@ -79,8 +80,12 @@ public sealed partial class ParameterServerCore : IDisposable
 
     // ---- learners ---------------------------------------------------------------------------
 
-    /// <summary>Registers a learner, or resumes <paramref name="resumeId"/> (keeping its sequence numbers) when given.</summary>
-    public (uint LearnerId, ulong LastSequence) Register(string name, uint resumeId = 0)
+    /// <summary>
+    /// Registers a learner, or resumes <paramref name="resumeId"/> (keeping its sequence numbers) when given.
+    /// <paramref name="acknowledgedSequence"/> is the last push the learner saw acknowledged here before: when the
+    /// server restarted from a checkpoint older than that, the pushes in between were lost, and Lost counts them.
+    /// </summary>
+    public (uint LearnerId, ulong LastSequence, ulong Lost) Register(string name, uint resumeId = 0, ulong acknowledgedSequence = 0)
     {
         lock (_gate)
         {
@@ -104,9 +109,16 @@ public sealed partial class ParameterServerCore : IDisposable
                 _nextLearnerId = Math.Max(_nextLearnerId, id + 1);
             }
 
+            var lost = acknowledgedSequence > learner.LastSequence ? acknowledgedSequence - learner.LastSequence : 0;
+            if (lost > 0)
+            {
+                _lost += lost;
+                _instruments?.Lost(learner.Name, lost);
+            }
+
             Touch(learner);
             SignalChange();
-            return (learner.Id, learner.LastSequence);
+            return (learner.Id, learner.LastSequence, lost);
         }
     }
 

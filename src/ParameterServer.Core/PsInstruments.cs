@@ -16,6 +16,7 @@ public sealed class PsInstruments
     private readonly Counter<long> _applied;
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _duplicates;
+    private readonly Counter<long> _lost;
     private readonly Histogram<double> _sspWait;
     private readonly Histogram<double> _pushDuration;
     private readonly Histogram<double> _pullDuration;
@@ -31,6 +32,8 @@ public sealed class PsInstruments
         _applied = meter.CreateCounter<long>(MetricNames.Applied, MetricNames.PushUnit, "Pushes applied to the model");
         _rejected = meter.CreateCounter<long>(MetricNames.Rejected, MetricNames.PushUnit, "Pushes refused, by reason; nothing of them was applied");
         _duplicates = meter.CreateCounter<long>(MetricNames.Duplicates, MetricNames.PushUnit, "Retried pushes acknowledged again without being applied twice");
+        _lost = meter.CreateCounter<long>(MetricNames.Lost, MetricNames.PushUnit,
+            "Pushes acknowledged to learners but missing from the checkpoint a server or shard was restored from");
         _sspWait = meter.CreateHistogram<double>(MetricNames.SspWait, MetricNames.Seconds, "Time a push waited for slower learners under SSP",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricNames.DurationBuckets });
         _pushDuration = meter.CreateHistogram<double>(MetricNames.PushDuration, MetricNames.Seconds, "Push calls, from the request to the response",
@@ -56,11 +59,28 @@ public sealed class PsInstruments
             "Learners heard from within the heartbeat timeout");
     }
 
+    /// <summary>
+    /// Observes the shards a cluster member serves (they come and go as shards move), each measurement tagged with its
+    /// shard: the version, the live learners and each learner's largest staleness.
+    /// </summary>
+    public void ObserveShards(Func<IEnumerable<(int Shard, ParameterServerCore Core)>> shards)
+    {
+        Meter.CreateObservableGauge(MetricNames.MaxStaleness, () => shards().SelectMany(s => s.Core.Stats().Learners.Select(l =>
+            new Measurement<long>((long)l.MaxStaleness, new("learner", l.Name), new("shard", s.Shard), _mode))), MetricNames.StalenessUnit,
+            "Largest staleness of any gradient of the learner so far");
+        Meter.CreateObservableGauge(MetricNames.Version, () => shards().Select(s => new Measurement<long>((long)s.Core.Version, new("shard", s.Shard), _mode)),
+            MetricNames.VersionUnit, "Model version: updates applied so far");
+        Meter.CreateObservableGauge(MetricNames.LiveLearners, () => shards().Select(s => new Measurement<int>(s.Core.Stats().Learners.Count(l => l.Live), new("shard", s.Shard), _mode)),
+            MetricNames.LearnerUnit, "Learners heard from within the heartbeat timeout");
+    }
+
     public void Staleness(string learner, ulong staleness) => _staleness.Record((long)staleness, new("learner", learner), _mode);
 
     public void Applied(string learner) => _applied.Add(1, new("learner", learner), _mode);
 
     public void Duplicate(string learner) => _duplicates.Add(1, new("learner", learner), _mode);
+
+    public void Lost(string learner, ulong pushes) => _lost.Add((long)pushes, new("learner", learner), _mode);
 
     public void Rejected(string reason) => _rejected.Add(1, new("reason", reason), _mode);
 

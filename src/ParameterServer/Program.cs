@@ -1,7 +1,11 @@
 using System.Globalization;
 using PsTraining.Hosting;
 using PsTraining.Hosting.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using PsTraining.ParameterServer.Cluster;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Routing;
+using PsTraining.Protocol.Routing;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.ParameterServer.Service;
@@ -22,23 +26,57 @@ public static class Program
         using var signals = new StopSignals();
         using var meter = MetricsExport.CreateMeter(MetricNames.ParameterServerMeter);
         var instruments = new PsInstruments(meter);
-        ParameterServerCore core;
-        ParameterPartition partition;
         BearerToken? token;
-        CheckpointStore? store = null;
+        ParameterLayout model;
+        float[] weights;
         try
         {
             token = BearerToken.From(options.AuthToken, options.AuthTokenFile);
-            var (model, weights) = InitialModel.Build(options.Model, options.Seed);
+            (model, weights) = InitialModel.Build(options.Model, options.Seed);
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException or System.Runtime.InteropServices.ExternalException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        return options.Cluster is { } cluster
+            ? await RunClusterMemberAsync(options, cluster, model, weights, HostOptions(options, token), instruments, signals)
+            : await RunLoneAsync(options, model, weights, HostOptions(options, token), instruments, signals);
+    }
+
+    private static ServerHostOptions HostOptions(ServerOptions options, BearerToken? token) => new()
+    {
+        Port = options.Port,
+        LoopbackOnly = !options.ListenOnAll,
+        CertificatePath = options.TlsCertificate,
+        CertificatePassword = options.TlsCertificatePassword,
+        Token = token,
+        MaxReceiveMessageSize = options.MaxMessageBytes,
+        MaxSendMessageSize = options.MaxMessageBytes,
+        Model = options.Model,
+        Metrics = new MetricsOptions("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", options.MetricsPort, !options.ListenOnAll),
+    };
+
+    /// <summary>A lone server: one core (the model, or its --partition), resumed from --checkpoint-dir.</summary>
+    private static async Task<int> RunLoneAsync(ServerOptions options, ParameterLayout model, float[] weights, ServerHostOptions hostOptions, PsInstruments instruments,
+        StopSignals signals)
+    {
+        ParameterServerCore core;
+        ParameterPartition partition;
+        CheckpointStore? store = null;
+        try
+        {
             partition = ParameterPartition.Of(model, options.Partition.Index, options.Partition.Count);
             core = new ParameterServerCore(partition.Layout, weights.AsSpan(partition.Start, partition.Length).ToArray(), options.Core, instruments: instruments);
             if (options.CheckpointDirectory is { } dir)
             {
                 store = new CheckpointStore(dir, options.KeepCheckpoints);
-                core = Resume(store, options, core, instruments);
+                var what = options.Partition.Count > 1 ? $"partition {options.Partition.Index}/{options.Partition.Count}" : "the server";
+                core = CheckpointResume.Resume(store, options.Model, what, core, options.Core, instruments, Console.WriteLine);
             }
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException or System.Runtime.InteropServices.ExternalException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;
@@ -47,17 +85,7 @@ public static class Program
         using (core)
         {
             instruments.Observe(core);
-            var host = await ParameterServerHost.StartAsync(core, instruments, new ServerHostOptions
-            {
-                Port = options.Port,
-                LoopbackOnly = !options.ListenOnAll,
-                CertificatePath = options.TlsCertificate,
-                CertificatePassword = options.TlsCertificatePassword,
-                Token = token,
-                MaxReceiveMessageSize = options.MaxMessageBytes,
-                MaxSendMessageSize = options.MaxMessageBytes,
-                Metrics = new MetricsOptions("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", options.MetricsPort, !options.ListenOnAll),
-            });
+            var host = await ParameterServerHost.StartAsync(core, instruments, hostOptions);
 
             // The metrics line comes first: whoever waits for "listening" has then seen both ports.
             var bound = options.ListenOnAll ? "0.0.0.0" : "127.0.0.1";
@@ -69,7 +97,7 @@ public static class Program
             var scheme = options.TlsCertificate is null ? "http" : "https";
             Console.WriteLine($"parameter server listening on {scheme}://{bound}:{host.Port} " +
                               $"(model {options.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {core.Layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
-                              $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(token is null ? "" : ", token required")})");
+                              $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")})");
 
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             using var onStop = signals.Token.Register(() => stop.TrySetResult());
@@ -94,35 +122,108 @@ public static class Program
         return 0;
     }
 
-    /// <summary>Continues from the newest checkpoint that verifies, if any, and says how many updates the last stop lost.</summary>
-    private static ParameterServerCore Resume(CheckpointStore store, ServerOptions options, ParameterServerCore fresh, PsInstruments instruments)
+    /// <summary>
+    /// A cluster member: an Orleans silo whose shard grains load their shards' cores here (from --checkpoint-dir, which
+    /// every member must be able to read), and the gRPC front door to them; any member answers GetRoutes.
+    /// </summary>
+    private static async Task<int> RunClusterMemberAsync(ServerOptions options, ShardClusterOptions cluster, ParameterLayout model, float[] weights,
+        ServerHostOptions hostOptions, PsInstruments instruments, StopSignals signals)
     {
-        var skipped = new List<string>();
-        var newest = store.LoadNewest(skipped);
-        foreach (var reason in skipped)
+        if (options.ClusterShards > model.TotalLength)
         {
-            Console.WriteLine($"skipping checkpoint: {reason}");
+            Console.Error.WriteLine($"--cluster-shards: model {options.Model} has {model.TotalLength} floats; it cannot be cut into {options.ClusterShards} shards");
+            return 2;
         }
 
-        if (newest is not { } found)
+        var shardModel = new ShardModel(options.Model, model, weights, options.ClusterShards, options.Core)
         {
-            Console.WriteLine($"no checkpoint in {store.Directory}: starting from model {options.Model} (seed {options.Seed})");
-            return fresh;
+            CheckpointRoot = options.CheckpointDirectory,
+            CheckpointInterval = options.CheckpointInterval,
+            KeepCheckpoints = options.KeepCheckpoints,
+        };
+        var served = ServedShards.ForCluster();
+        await using var shardHost = new ShardHost(shardModel, served, instruments);
+        instruments.ObserveShards(() => served.All.Select(s => (s.Key.Shard, s.Core)));
+        ParameterServerHost host;
+        try
+        {
+            host = await ParameterServerHost.StartAsync(served, services => new ClusterRoutes(services.GetRequiredService<IGrainFactory>(), shardModel), instruments,
+                hostOptions, builder => ShardSilo.Configure(builder, cluster with { AdvertisedIp = options.ListenOnAll ? AdvertisedIp() : null }, shardHost));
+        }
+        catch (Exception e) when (cluster.Redis is { } redis && Find<StackExchange.Redis.RedisConnectionException>(e) is { } unreachable)
+        {
+            Console.Error.WriteLine($"cannot reach Redis at {redis} (--redis), which holds the cluster's membership: {unreachable.Message}");
+            return 2;
         }
 
-        var expected = fresh.Layout.Tensors.Select(t => (t.Name, string.Join(",", t.Shape)));
-        if (found.Model != options.Model || !found.Layout.Select(t => (t.Name, string.Join(",", t.Shape))).SequenceEqual(expected))
+        var scheme = options.TlsCertificate is null ? "http" : "https";
+        var address = options.Advertise ?? $"{scheme}://{(options.ListenOnAll ? AdvertisedIp().ToString() : "127.0.0.1")}:{host.Port}";
+        shardHost.SetAddress(address);
+        if (host.MetricsPort is { } metricsPort)
         {
-            throw new ArgumentException($"{found.Path} holds model '{found.Model}' ({string.Join(", ", found.Layout.Select(t => t.Name))}), which does not match " +
-                                        $"--model {options.Model} --partition {options.Partition.Index}/{options.Partition.Count}; use another --checkpoint-dir");
+            Console.WriteLine($"metrics on http://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{metricsPort}{MetricsExport.Path}");
         }
 
-        var restored = ParameterServerCore.Restore(fresh.Layout, found.State, options.Core, instruments: instruments);
-        fresh.Dispose();
-        var highWater = store.ReadHighWater() ?? found.State.Version;
-        var lost = highWater > found.State.Version ? highWater - found.State.Version : 0;
-        Console.WriteLine($"resumed from {found.Path} at version {found.State.Version}; {lost} update(s) lost (the server had reached version {Math.Max(highWater, found.State.Version)})");
-        return restored;
+        Console.WriteLine($"parameter server listening on {address} (cluster member of '{cluster.ClusterId}' with {(cluster.Redis is null ? "localhost" : $"Redis {cluster.Redis}")} " +
+                          $"clustering; model {options.Model}, {model.TotalLength} floats in {options.ClusterShards} shards, policy {options.Core.Policy}, " +
+                          $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
+                          $"{(options.CheckpointDirectory is null ? "; no --checkpoint-dir: a failed-over shard starts again from the initial weights" : "")})");
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var onStop = signals.Token.Register(() => stop.TrySetResult());
+        await ReportShardsUntil(stop.Task, served, options.StatusInterval);
+        Console.WriteLine("stopping: handing the shards back");
+        await host.DisposeAsync();
+        Console.WriteLine("stopped");
+        return 0;
+    }
+
+    private static T? Find<T>(Exception? e) where T : Exception
+    {
+        for (; e is not null; e = e.InnerException)
+        {
+            if (e is T found)
+            {
+                return found;
+            }
+
+            if (e is AggregateException { InnerExceptions: var inner } && inner.Select(Find<T>).FirstOrDefault(x => x is not null) is { } nested)
+            {
+                return nested;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The address a member listening on every interface gives its peers: POD_IP in Kubernetes, else the host's first IPv4 address.</summary>
+    private static System.Net.IPAddress AdvertisedIp() =>
+        Environment.GetEnvironmentVariable("POD_IP") is { } pod && System.Net.IPAddress.TryParse(pod, out var ip)
+            ? ip
+            : System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
+              ?? System.Net.IPAddress.Loopback;
+
+    /// <summary>A status line per interval: the shards served here, each with its generation, version and pushes per second.</summary>
+    private static async Task ReportShardsUntil(Task stop, ServedShards served, TimeSpan interval)
+    {
+        if (interval <= TimeSpan.Zero)
+        {
+            await stop;
+            return;
+        }
+
+        var last = new Dictionary<ShardKey, ulong>();
+        while (await Task.WhenAny(stop, Task.Delay(interval)) != stop)
+        {
+            var shards = served.All.Select(s => (s.Key, Stats: s.Core.Stats())).ToList();
+            var parts = shards.Select(s =>
+            {
+                var rate = (s.Stats.Applied - last.GetValueOrDefault(s.Key)) / interval.TotalSeconds;
+                var lost = s.Stats.Lost > 0 ? $", {s.Stats.Lost} lost" : "";
+                return string.Create(CultureInfo.InvariantCulture, $"shard {s.Key.Shard} (gen {s.Key.Generation}): version {s.Stats.Version}, {rate:F1} pushes/s{lost}");
+            }).ToList();
+            last = shards.ToDictionary(s => s.Key, s => s.Stats.Applied);
+            Console.WriteLine(shards.Count == 0 ? "no shards served here" : string.Join("  ", parts));
+        }
     }
 
     /// <summary>A status line per interval: version, pushes per second, and each learner's staleness and loss.</summary>

@@ -106,6 +106,8 @@ def main():
         watched = watch(ps.WatchStatsRequest(interval_ms=50), metadata=metadata, timeout=30)
         result["watched_versions"] = [next(watched).version for _ in range(2)]
         watched.cancel()
+        routes = unary("/pstraining.v1.ParameterServer/GetRoutes", ps.GetRoutesRequest(), ps.RouteTable)
+        result["routes"] = [{"shard": r.shard, "start": r.start, "length": r.length, "address": r.address, "generation": r.generation} for r in routes.routes]
         unary("/pstraining.v1.ParameterServer/Leave", ps.LeaveRequest(learner_id=me), ps.LeaveResponse)
         after_leave = unary("/pstraining.v1.ParameterServer/GetStats", ps.GetStatsRequest(), ps.Stats)
         result["live_after_leave"] = [l.live for l in after_leave.learners if l.learner_id == me]

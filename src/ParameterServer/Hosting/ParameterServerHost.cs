@@ -9,6 +9,7 @@ using PsTraining.Hosting;
 using PsTraining.Hosting.Metrics;
 using PsTraining.Protocol;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Routing;
 using PsTraining.ParameterServer.Service;
 
 namespace PsTraining.ParameterServer.Hosting;
@@ -37,10 +38,20 @@ public sealed class ParameterServerHost : IAsyncDisposable
     /// <summary>The port of <c>/metrics</c>, or null when none is served.</summary>
     public int? MetricsPort => _metrics?.Port;
 
+    public IServiceProvider Services => _app.Services;
+
     public static Task<ParameterServerHost> StartAsync(ParameterServerCore core, ServerHostOptions options) => StartAsync(core, null, options);
 
-    /// <summary>Starts serving; <paramref name="instruments"/> (given when <see cref="ServerHostOptions.Metrics"/> is) time the calls.</summary>
-    public static async Task<ParameterServerHost> StartAsync(ParameterServerCore core, PsInstruments? instruments, ServerHostOptions options)
+    /// <summary>A lone server of one core; <paramref name="instruments"/> (given when <see cref="ServerHostOptions.Metrics"/> is) time the calls.</summary>
+    public static Task<ParameterServerHost> StartAsync(ParameterServerCore core, PsInstruments? instruments, ServerHostOptions options) =>
+        StartAsync(ServedShards.Lone(core), _ => new LoneServerRoutes(options.Model, ParameterPartition.Of(core.Layout, 0, 1)), instruments, options);
+
+    /// <summary>
+    /// Starts serving <paramref name="shards"/>, with what <paramref name="routes"/> makes answering GetRoutes; <paramref name="configure"/>
+    /// adds to the host (a cluster member's silo) before it is built.
+    /// </summary>
+    public static async Task<ParameterServerHost> StartAsync(ServedShards shards, Func<IServiceProvider, IRouteSource> routes, PsInstruments? instruments, ServerHostOptions options,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var grpc = new KestrelListener(options.Port, options.LoopbackOnly, HttpProtocols.Http2, listen =>
         {
@@ -74,7 +85,9 @@ public sealed class ParameterServerHost : IAsyncDisposable
 
                 service.Interceptors.Add<CoreErrorInterceptor>();
             });
-        builder.Services.AddSingleton(new ParameterServerService(core, instruments));
+        builder.Services.AddSingleton(shards);
+        builder.Services.AddSingleton(routes);
+        builder.Services.AddSingleton(services => new ParameterServerService(shards, services.GetRequiredService<IRouteSource>(), instruments));
         builder.Services.AddSingleton<IServiceMethodProvider<ParameterServerService>, ParameterServerMethods>();
         // The core lives in this process: while it serves, it is healthy. Kubernetes probes ask for the named service.
         builder.Services.AddGrpcHealthChecks(health => health.Services.Map(ParameterServerService.Name, _ => true))
@@ -82,6 +95,7 @@ public sealed class ParameterServerHost : IAsyncDisposable
         builder.Services.AddGrpcReflection();
         var metrics = options.Metrics is { } metricsOptions ? builder.AddMetrics(metricsOptions, MetricNames.ParameterServerMeter) : null;
 
+        configure?.Invoke(builder);
         var app = builder.Build();
         if (metrics is not null)
         {

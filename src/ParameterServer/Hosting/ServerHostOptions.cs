@@ -25,6 +25,9 @@ public sealed record ServerHostOptions
     /// <summary>When set, every call of the ParameterServer service must carry it (health and reflection need none).</summary>
     public BearerToken? Token { get; init; }
 
+    /// <summary>The model's registry name, as GetRoutes reports it.</summary>
+    public string Model { get; init; } = "";
+
     /// <summary>When set, the server exports its metrics (and ASP.NET Core's and the runtime's) as these say.</summary>
     public MetricsOptions? Metrics { get; init; }
 }

@@ -1,4 +1,5 @@
 using PsTraining.Hosting;
+using PsTraining.ParameterServer.Cluster;
 using PsTraining.ParameterServer.Core;
 using PsTraining.Protocol;
 
@@ -34,6 +35,12 @@ public sealed record ServerOptions
         new("checkpoint-dir", "folder for checkpoints; the server resumes from the newest valid one there"),
         new("checkpoint-interval", "seconds between checkpoints (when the version changed)", "30"),
         new("keep-checkpoints", "how many checkpoints to keep", "3"),
+        new("cluster", "none (a lone server), localhost (this process is a one-silo Orleans cluster: nothing to install) or redis (one of several servers; membership and shard state in --redis)", "none"),
+        new("redis", "host:port of the Redis server of a --cluster redis", "127.0.0.1:6379"),
+        new("cluster-id", "the cluster's name: servers with the same --redis and --cluster-id form one cluster", "pstraining"),
+        new("cluster-shards", "shards the model is cut into in a cluster (every server must give the same number; at least the number of servers)", "8"),
+        new("silo-port", "Orleans silo-to-silo port of a cluster member; 0 picks a free one", "0"),
+        new("advertise", "the gRPC address a cluster member gives learners in the route table (default: http(s)://127.0.0.1:PORT on loopback, the host's address otherwise)"),
     ];
 
     public int Port { get; init; }
@@ -71,6 +78,13 @@ public sealed record ServerOptions
     public TimeSpan CheckpointInterval { get; init; }
 
     public int KeepCheckpoints { get; init; }
+
+    /// <summary>Cluster membership, or null for a lone server.</summary>
+    public ShardClusterOptions? Cluster { get; init; }
+
+    public int ClusterShards { get; init; }
+
+    public string? Advertise { get; init; }
 
     /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
     public static (ServerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
@@ -129,7 +143,29 @@ public sealed record ServerOptions
             CheckpointDirectory = o.String("checkpoint-dir"),
             CheckpointInterval = TimeSpan.FromSeconds(o.Double("checkpoint-interval", 0, 86400, minExclusive: true)),
             KeepCheckpoints = o.Int("keep-checkpoints", 1, 1000),
+            Cluster = o.Choice("cluster", "none", "localhost", "redis") switch
+            {
+                "none" => null,
+                var kind => new ShardClusterOptions
+                {
+                    Redis = kind == "redis" ? o.String("redis") : null,
+                    ClusterId = o.String("cluster-id")!,
+                    SiloPort = o.Int("silo-port", 0, 65535),
+                },
+            },
+            ClusterShards = o.Int("cluster-shards", 1, 1024),
+            Advertise = o.String("advertise"),
         };
+
+        if (options.Cluster is not null && partition.Item2 > 1)
+        {
+            o.Errors.Add("--partition: a cluster cuts the model into --cluster-shards itself; give --partition only to a lone server");
+        }
+
+        if (options.Advertise is { } advertise && !Uri.TryCreate(advertise, UriKind.Absolute, out _))
+        {
+            o.Errors.Add($"--advertise: '{advertise}' is not an absolute address such as http://ps-0.ps:50051");
+        }
 
         if (options.AuthToken is not null && options.AuthTokenFile is not null)
         {

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using Grpc.Core;
 using Proto = PsTraining.Protocol.V1;
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Routing;
 using PsTraining.Protocol;
 using PsTraining.Protocol.V1;
 using PsTraining.Protocol.Wire;
@@ -14,10 +15,11 @@ namespace PsTraining.ParameterServer.Service;
 /// pushes for the metrics (their tensor payload counts as the bytes sent and received). Its methods are those of the
 /// generated <c>ParameterServerBase</c>, bound from the generated BindService (the attribute also lets server reflection
 /// find the service's descriptor), with the block-copy marshallers on Pull and Push (<see cref="ParameterServerMethods"/>).
-/// The core's refusals become statuses in <see cref="CoreErrorInterceptor"/>.
+/// The core's refusals become statuses in <see cref="CoreErrorInterceptor"/>. Each call goes to the core of the shard
+/// it names (<see cref="ServedShards"/>): a lone server's one core, or one of the shards a cluster placed here.
 /// </summary>
 [BindServiceMethod(typeof(Proto.ParameterServer), nameof(Proto.ParameterServer.BindService))]
-public sealed class ParameterServerService(ParameterServerCore core, PsInstruments? instruments = null)
+public sealed class ParameterServerService(ServedShards shards, IRouteSource routes, PsInstruments? instruments = null)
 {
     /// <summary>pstraining.v1.ParameterServer, as the generated descriptor names it.</summary>
     public static string Name => Proto.ParameterServer.Descriptor.FullName;
@@ -27,7 +29,15 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
 
     public Task<RegisterResponse> Register(RegisterRequest request, ServerCallContext context)
     {
-        var (id, lastSequence) = core.Register(request.Name, request.LearnerId);
+        using var lease = shards.Acquire(context);
+        var (core, shard) = (lease.Core, lease.Key);
+        var (id, lastSequence, lost) = core.Register(request.Name, request.LearnerId, request.AcknowledgedSequence);
+        if (lost > 0)
+        {
+            Console.WriteLine($"{shard}: learner {id} ({request.Name}) saw {lost} push(es) acknowledged after the checkpoint this core was restored from " +
+                              $"(up to sequence {request.AcknowledgedSequence}; the checkpoint holds {lastSequence}): {lost} update(s) lost");
+        }
+
         var response = new RegisterResponse
         {
             LearnerId = id,
@@ -44,20 +54,26 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     }
 
     /// <summary>The weights as a PullResponse written straight from the flat snapshot.</summary>
-    public Task<IWireWriter> Pull(PullRequest request, ServerCallContext context) =>
-        Task.FromResult(Snapshot(request.LearnerId, (version, weights, pooled) => FlatTensorsWriter.PullResponse(version, core.Layout, weights, pooled)));
+    public Task<IWireWriter> Pull(PullRequest request, ServerCallContext context)
+    {
+        using var lease = shards.Acquire(context);
+        var core = lease.Core;
+        return Task.FromResult(Snapshot(core, request.LearnerId, (version, weights, pooled) => FlatTensorsWriter.PullResponse(version, core.Layout, weights, pooled)));
+    }
 
     /// <summary>Applies a push; with return_weights the response carries the weights right after it, as a pull would.</summary>
     public async Task<IWireWriter> Push(PushWire request, ServerCallContext context)
     {
         using var received = request; // its pooled payload goes back once the gradient is copied out
-        var outcome = Outcome(await ApplyAsync(gradient =>
+        using var lease = shards.Acquire(context);
+        var core = lease.Core;
+        var outcome = Outcome(await ApplyAsync(core, gradient =>
         {
             core.Layout.Flatten(request.Gradients, t => t.Name, t => t.Shape, t => t.Count, (t, d) => t.CopyTo(d), gradient.Span);
             return Task.FromResult(new PushInput(request.LearnerId, request.Sequence, request.ReadVersion, gradient, request.Loss));
         }, context.CancellationToken));
         return request.ReturnWeights
-            ? Snapshot(request.LearnerId, (version, weights, buffer) => FlatTensorsWriter.PushResponse(outcome, version, core.Layout, weights, buffer))
+            ? Snapshot(core, request.LearnerId, (version, weights, buffer) => FlatTensorsWriter.PushResponse(outcome, version, core.Layout, weights, buffer))
             : new ProtobufWriter(outcome);
     }
 
@@ -66,15 +82,18 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     /// has completed whole, so it is applied exactly as <see cref="Push"/> would apply it. A stream that breaks, ends
     /// early or sends a chunk out of place applies nothing: the weights are not touched before the last chunk is in.
     /// </summary>
-    public async Task<PushResponse> PushStream(IAsyncStreamReader<PushChunkWire> chunks, ServerCallContext context) =>
-        Outcome(await ApplyAsync(gradient => ReceiveAsync(chunks, gradient, context.CancellationToken), context.CancellationToken));
+    public async Task<PushResponse> PushStream(IAsyncStreamReader<PushChunkWire> chunks, ServerCallContext context)
+    {
+        using var lease = shards.Acquire(context);
+        return Outcome(await ApplyAsync(lease.Core, gradient => ReceiveAsync(chunks, gradient, context.CancellationToken), context.CancellationToken));
+    }
 
     /// <summary>
     /// The one way a push reaches the core: <paramref name="receive"/> fills a pooled gradient of the model's length and
     /// says who pushed it; the core applies it, and the call is timed and counted. The core keeps no reference to the
     /// gradient once the push returns, so it goes back to the pool then.
     /// </summary>
-    private async Task<PushResult> ApplyAsync(Func<Memory<float>, Task<PushInput>> receive, CancellationToken cancellation)
+    private async Task<PushResult> ApplyAsync(ParameterServerCore core, Func<Memory<float>, Task<PushInput>> receive, CancellationToken cancellation)
     {
         var start = Stopwatch.GetTimestamp();
         var n = core.Layout.TotalLength;
@@ -148,7 +167,7 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
     };
 
     /// <summary>Reads the weights (as learner <paramref name="learnerId"/>, 0 = anonymous) into a pooled buffer that the response returns when written.</summary>
-    private IWireWriter Snapshot(uint learnerId, Func<ulong, ReadOnlyMemory<float>, float[], IWireWriter> respond)
+    private IWireWriter Snapshot(ParameterServerCore core, uint learnerId, Func<ulong, ReadOnlyMemory<float>, float[], IWireWriter> respond)
     {
         var start = Stopwatch.GetTimestamp();
         var n = core.Layout.TotalLength;
@@ -168,21 +187,27 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
 
     public Task<HeartbeatResponse> Heartbeat(HeartbeatRequest request, ServerCallContext context)
     {
+        using var lease = shards.Acquire(context);
+        var core = lease.Core;
         core.Heartbeat(request.LearnerId);
         return Task.FromResult(new HeartbeatResponse { Version = core.Version });
     }
 
     public Task<LeaveResponse> Leave(LeaveRequest request, ServerCallContext context)
     {
-        core.Leave(request.LearnerId);
+        using var lease = shards.Acquire(context);
+        lease.Core.Leave(request.LearnerId);
         return Task.FromResult(new LeaveResponse());
     }
 
-    public Task<Stats> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(ToMessage(core.Stats()));
+    public Task<Stats> GetStats(GetStatsRequest request, ServerCallContext context) => Task.FromResult(ToMessage(shards.Resolve(context).Core.Stats()));
+
+    public Task<RouteTable> GetRoutes(GetRoutesRequest request, ServerCallContext context) => routes.GetRoutesAsync(context.CancellationToken);
 
     /// <summary>Sends the statistics now and then at the requested interval until the caller cancels or the deadline passes.</summary>
     public async Task WatchStats(WatchStatsRequest request, IServerStreamWriter<Stats> responses, ServerCallContext context)
     {
+        var core = shards.Resolve(context).Core; // no lease: a watch runs until the caller stops it, and only reads
         var interval = request.IntervalMs == 0 ? TimeSpan.FromSeconds(1) : TimeSpan.FromMilliseconds(request.IntervalMs);
         interval = interval < MinWatchInterval ? MinWatchInterval : interval;
         while (!context.CancellationToken.IsCancellationRequested)
@@ -202,6 +227,7 @@ public sealed class ParameterServerService(ParameterServerCore core, PsInstrumen
             Rejected = s.Rejected,
             Policy = s.Policy.ToString(),
             DelayCompensationFloats = (ulong)s.DelayCompensationFloats,
+            LostUpdates = s.Lost,
         };
         foreach (var l in s.Learners)
         {

@@ -21,6 +21,8 @@ internal sealed partial class ChildProcess : IDisposable
         Exited = process.WaitForExitAsync().ContinueWith(_ => process.ExitCode, TaskScheduler.Default);
     }
 
+    private int _disposed;
+
     public string Name { get; }
 
     public Process Process { get; }
@@ -121,6 +123,11 @@ internal sealed partial class ChildProcess : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         if (!Process.HasExited)
         {
             Process.Kill(entireProcessTree: true);

@@ -61,6 +61,10 @@ public sealed class PythonInteropTests
         Assert.Equal(["python"], r.GetProperty("stats").GetProperty("learners").EnumerateArray().Select(l => l.GetString()));
         Assert.Equal([3UL, 3UL], r.GetProperty("watched_versions").EnumerateArray().Select(v => v.GetUInt64()));
         Assert.Equal([false], r.GetProperty("live_after_leave").EnumerateArray().Select(v => v.GetBoolean()));
+        // A lone server's route table: one shard, the whole model, at the address the caller used (empty), generation 0.
+        var route = Assert.Single(r.GetProperty("routes").EnumerateArray());
+        Assert.Equal((0U, 0UL, (ulong)f.Core.Layout.TotalLength, "", 0UL), (route.GetProperty("shard").GetUInt32(), route.GetProperty("start").GetUInt64(),
+            route.GetProperty("length").GetUInt64(), route.GetProperty("address").GetString(), route.GetProperty("generation").GetUInt64()));
         Assert.Equal(3UL, f.Core.Version);
     }
 
@@ -76,7 +80,7 @@ public sealed class PythonInteropTests
         Assert.Contains("grpc.reflection.v1.ServerReflection", services);
         // The descriptor of our service comes back whole: a tool like grpcurl can call every method from it.
         var file = r.GetProperty("files").EnumerateArray().Single(f => f.GetProperty("name").GetString() == "pstraining/v1/parameter_server.proto");
-        Assert.Equal(["Register", "Pull", "Push", "PushStream", "Heartbeat", "Leave", "GetStats", "WatchStats"], file.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["Register", "Pull", "Push", "PushStream", "Heartbeat", "Leave", "GetStats", "WatchStats", "GetRoutes"], file.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
         Assert.Equal("SERVING", r.GetProperty("health").GetProperty("").GetString());
         Assert.Equal("SERVING", r.GetProperty("health").GetProperty("pstraining.v1.ParameterServer").GetString());
     }

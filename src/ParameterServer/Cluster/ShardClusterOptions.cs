@@ -1,0 +1,16 @@
+namespace PsTraining.ParameterServer.Cluster;
+
+/// <summary>How a server joins a cluster: the membership (<see cref="Redis"/> null: localhost clustering, for one process), its silo port and identity.</summary>
+public sealed record ShardClusterOptions
+{
+    /// <summary>host:port of the Redis that holds the membership table and the shard grains' state; null for one process with localhost clustering.</summary>
+    public string? Redis { get; init; }
+
+    public string ClusterId { get; init; } = "pstraining";
+
+    /// <summary>The silo-to-silo port; 0 picks a free one.</summary>
+    public int SiloPort { get; init; }
+
+    /// <summary>The address this silo gives its peers; null: 127.0.0.1 when the server listens on loopback only, else the host's first address.</summary>
+    public System.Net.IPAddress? AdvertisedIp { get; init; }
+}

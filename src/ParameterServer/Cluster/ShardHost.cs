@@ -1,0 +1,82 @@
+using System.Collections.Concurrent;
+using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Durability;
+using PsTraining.ParameterServer.Hosting;
+using PsTraining.ParameterServer.Routing;
+using PsTraining.Protocol.Routing;
+
+namespace PsTraining.ParameterServer.Cluster;
+
+/// <summary>
+/// The shard cores of this silo: a shard grain that activates here loads its core (from the shard's newest checkpoint,
+/// or the initial weights) and keeps it checkpointed; one that deactivates checkpoints it a last time and lets it go.
+/// Calls reach the cores through <see cref="ServedShards"/>.
+/// </summary>
+public sealed class ShardHost(ShardModel model, ServedShards served, PsInstruments? instruments) : IAsyncDisposable
+{
+    private readonly TaskCompletionSource<string> _address = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentDictionary<int, Durable> _durable = new();
+
+    public ShardModel Model => model;
+
+    /// <summary>Called once the gRPC endpoint is bound: the address the shards loaded here are served at.</summary>
+    public void SetAddress(string address) => _address.TrySetResult(address);
+
+    public Task<string> AddressAsync(CancellationToken cancellation) => _address.Task.WaitAsync(cancellation);
+
+    /// <summary>Loads <paramref name="shard"/> here under <paramref name="generation"/>.</summary>
+    public void Load(int shard, ulong generation)
+    {
+        var range = model.Range(shard);
+        var what = $"shard {shard} (generation {generation})";
+        var core = new ParameterServerCore(range.Layout, model.InitialWeights.AsSpan(range.Start, range.Length), model.Core, instruments: instruments);
+        if (model.CheckpointDirectory(shard) is { } dir)
+        {
+            var store = new CheckpointStore(dir, model.KeepCheckpoints);
+            core = CheckpointResume.Resume(store, model.Model, what, core, model.Core, instruments, Console.WriteLine);
+            var checkpointer = new Checkpointer(core, store, model.Model, model.CheckpointInterval);
+            var stop = new CancellationTokenSource();
+            // On the thread pool, not the grain's scheduler: a deactivating grain waits for it to stop.
+            _durable[shard] = new Durable(checkpointer, stop, Task.Run(() => checkpointer.RunAsync(stop.Token)));
+        }
+
+        served.Add(new ServedShard(core, new ShardKey(shard, generation)));
+        Console.WriteLine($"serving {what}: {range}, version {core.Version}");
+    }
+
+    /// <summary>Stops serving <paramref name="shard"/>: a last checkpoint, then the core goes.</summary>
+    public async Task ReleaseAsync(int shard, ulong generation, string why)
+    {
+        if (served.Remove(new ShardKey(shard, generation)) is not { } released)
+        {
+            return;
+        }
+
+        // Calls already inside finish first (a push acknowledged after the last checkpoint would be lost with the core).
+        var drained = await released.DrainAsync(TimeSpan.FromSeconds(10));
+        var saved = _durable.TryRemove(shard, out var durable) ? await durable.StopAsync() : null;
+        Console.WriteLine($"released shard {shard} (generation {generation}) at version {released.Core.Version}: {why}" + (saved is null ? "" : $"; checkpoint {saved}") +
+                          (drained ? "" : "; calls still inside after 10 s were cut off"));
+        released.Core.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var shard in served.All)
+        {
+            await ReleaseAsync(shard.Key.Shard, shard.Key.Generation, "the server is stopping");
+        }
+    }
+
+    /// <summary>A shard's checkpointing, running until the shard is released.</summary>
+    private sealed record Durable(Checkpointer Checkpointer, CancellationTokenSource StopToken, Task Running)
+    {
+        public async Task<string?> StopAsync()
+        {
+            await StopToken.CancelAsync();
+            await Running;
+            StopToken.Dispose();
+            return Checkpointer.Save();
+        }
+    }
+}

@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace PsTraining.ParameterServer.Cluster;
+
+/// <summary>
+/// Makes the server's host an Orleans silo that places shard grains: localhost clustering for one process, Redis
+/// clustering (membership table and grain state in Redis) for several. The silo has no client gateway: only the silos'
+/// own gRPC services call grains. Failure detection is tuned for failover within seconds on loopback or a LAN.
+/// </summary>
+public static class ShardSilo
+{
+    /// <summary>The grain storage of the shard grains' <see cref="ShardGrainState"/>.</summary>
+    public const string StorageName = "shards";
+
+    public static void Configure(WebApplicationBuilder builder, ShardClusterOptions options, ShardHost host)
+    {
+        builder.Services.AddSingleton(host);
+        // The host prints its own status lines; Orleans' errors (a silo declared dead, an activation that failed) go to stderr.
+        builder.Logging.SetMinimumLevel(LogLevel.Error).AddSimpleConsole(console => console.SingleLine = true)
+            .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.UseOrleans(silo =>
+        {
+            var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
+            if (options.Redis is { } redis)
+            {
+                silo.UseRedisClustering(clustering => clustering.ConfigurationOptions = RedisOptions(redis));
+                silo.AddRedisGrainStorage(StorageName, storage => storage.ConfigurationOptions = RedisOptions(redis));
+                silo.ConfigureEndpoints(options.AdvertisedIp ?? IPAddress.Loopback, siloPort, gatewayPort: 0, listenOnAnyHostAddress: options.AdvertisedIp is not null);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, gatewayPort: 0);
+                silo.AddMemoryGrainStorage(StorageName);
+            }
+
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = "pstraining";
+            });
+            silo.Configure<ClusterMembershipOptions>(membership =>
+            {
+                membership.ProbeTimeout = TimeSpan.FromSeconds(2);
+                membership.NumMissedProbesLimit = 2;
+                membership.TableRefreshTimeout = TimeSpan.FromSeconds(2);
+                membership.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(5);
+            });
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(5));
+            silo.Services.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
+        });
+    }
+
+    /// <summary>Redis options that fail at once, naming the server, when it cannot be reached.</summary>
+    private static ConfigurationOptions RedisOptions(string redis)
+    {
+        var options = ConfigurationOptions.Parse(redis);
+        options.AbortOnConnectFail = true;
+        options.ConnectTimeout = 3000;
+        return options;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
