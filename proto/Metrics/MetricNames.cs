@@ -15,6 +15,8 @@ public static class MetricNames
     public const string Rejected = "pstraining.ps.pushes.rejected";
     public const string Duplicates = "pstraining.ps.pushes.duplicate";
     public const string Lost = "pstraining.ps.pushes.lost";
+    public const string ShardLoads = "pstraining.ps.shards.loaded";
+    public const string ShardUnit = "{shard}";
     public const string PushUnit = "{push}";
     public const string Version = "pstraining.ps.model.version";
     public const string VersionUnit = "{version}";

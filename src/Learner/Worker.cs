@@ -284,9 +284,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             }
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown)
             {
-                var delay = backoff.NextDelay()
-                            ?? throw new LearnerException($"no route table from {options.Servers[0]} for {backoff.Budget.TotalSeconds:0.#} s (last: {e.Describe()}); giving up", 3);
-                await Task.Delay(delay, stop);
+                await WaitToRetry(options.Servers[0], backoff, e, stop);
             }
         }
     }
@@ -372,20 +370,8 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
             catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal
                                                     or StatusCode.Unknown or StatusCode.Cancelled or StatusCode.ResourceExhausted)
             {
-                stop.ThrowIfCancellationRequested();
                 server.Recovering = true;
-                _instruments?.Retried();
-                var backoff = server.Backoff;
-                var delay = backoff.NextDelay()
-                            ?? throw new LearnerException($"the parameter server at {server.Address} stayed unreachable for {backoff.Budget.TotalSeconds:0.#} s " +
-                                                          $"({backoff.Failures} attempts; last: {e.Describe()}); giving up", 3);
-                if (backoff.Failures == 1)
-                {
-                    log.WriteLine($"{options.LearnerName}: {server.Address}: {e.Describe()}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
-                }
-
-                await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
-                stop.ThrowIfCancellationRequested();
+                await WaitToRetry(server.Address, server.Backoff, e, stop);
                 if (await Rerouted(server, stop) && resync)
                 {
                     return await RegisterAgain<T>(server, stop);
@@ -418,6 +404,27 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
                 return await RegisterAgain<T>(server, stop);
             }
         }
+    }
+
+    /// <summary>
+    /// After a transport failure (<paramref name="e"/>) of a call to <paramref name="address"/>: waits out the next
+    /// backoff delay, or gives up (exit code 3) once the retry budget is spent; a stop ends the wait with
+    /// <see cref="OperationCanceledException"/>.
+    /// </summary>
+    private async Task WaitToRetry(Uri address, Backoff backoff, RpcException e, CancellationToken stop)
+    {
+        stop.ThrowIfCancellationRequested();
+        _instruments?.Retried();
+        var delay = backoff.NextDelay()
+                    ?? throw new LearnerException($"the parameter server at {address} stayed unreachable for {backoff.Budget.TotalSeconds:0.#} s " +
+                                                  $"({backoff.Failures} attempts; last: {e.Describe()}); giving up", 3);
+        if (backoff.Failures == 1)
+        {
+            log.WriteLine($"{options.LearnerName}: {address}: {e.Describe()}; retrying for up to {backoff.Budget.TotalSeconds:0.#} s");
+        }
+
+        await Task.Delay(delay, stop).ContinueWith(_ => { }, TaskScheduler.Default);
+        stop.ThrowIfCancellationRequested();
     }
 
     /// <summary>Registers again with a server that restarted, or a shard's new owner; the caller starts its step again on fresh weights.</summary>

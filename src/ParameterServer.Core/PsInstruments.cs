@@ -17,6 +17,7 @@ public sealed class PsInstruments
     private readonly Counter<long> _rejected;
     private readonly Counter<long> _duplicates;
     private readonly Counter<long> _lost;
+    private readonly Counter<long> _shardLoads;
     private readonly Histogram<double> _sspWait;
     private readonly Histogram<double> _pushDuration;
     private readonly Histogram<double> _pullDuration;
@@ -34,6 +35,8 @@ public sealed class PsInstruments
         _duplicates = meter.CreateCounter<long>(MetricNames.Duplicates, MetricNames.PushUnit, "Retried pushes acknowledged again without being applied twice");
         _lost = meter.CreateCounter<long>(MetricNames.Lost, MetricNames.PushUnit,
             "Pushes acknowledged to learners but missing from the checkpoint a server or shard was restored from");
+        _shardLoads = meter.CreateCounter<long>(MetricNames.ShardLoads, MetricNames.ShardUnit,
+            "Shard cores loaded on this server in a cluster, by kind (first, moved, reloaded) and source (checkpoint or initial weights)");
         _sspWait = meter.CreateHistogram<double>(MetricNames.SspWait, MetricNames.Seconds, "Time a push waited for slower learners under SSP",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = MetricNames.DurationBuckets });
         _pushDuration = meter.CreateHistogram<double>(MetricNames.PushDuration, MetricNames.Seconds, "Push calls, from the request to the response",
@@ -79,6 +82,9 @@ public sealed class PsInstruments
     public void Applied(string learner) => _applied.Add(1, new("learner", learner), _mode);
 
     public void Duplicate(string learner) => _duplicates.Add(1, new("learner", learner), _mode);
+
+    public void ShardLoaded(string kind, bool fromCheckpoint) =>
+        _shardLoads.Add(1, new("kind", kind), new("source", fromCheckpoint ? "checkpoint" : "initial"), _mode);
 
     public void Lost(string learner, ulong pushes) => _lost.Add((long)pushes, new("learner", learner), _mode);
 

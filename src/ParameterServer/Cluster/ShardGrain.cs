@@ -15,10 +15,11 @@ internal sealed class ShardGrain([PersistentState("shard", ShardSilo.StorageName
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        var previous = state.State.Generation == 0 ? null : state.State.Address;
         state.State.Generation++;
         state.State.Address = await host.AddressAsync(cancellationToken);
         await state.WriteStateAsync(cancellationToken);
-        host.Load(Shard, state.State.Generation);
+        host.Load(Shard, state.State.Generation, previous is null ? ShardLoad.First : previous == state.State.Address ? ShardLoad.Reloaded : ShardLoad.Moved);
         _location = new ShardLocation(state.State.Address, state.State.Generation);
     }
 

@@ -24,16 +24,17 @@ public sealed class ShardHost(ShardModel model, ServedShards served, PsInstrumen
 
     public Task<string> AddressAsync(CancellationToken cancellation) => _address.Task.WaitAsync(cancellation);
 
-    /// <summary>Loads <paramref name="shard"/> here under <paramref name="generation"/>.</summary>
-    public void Load(int shard, ulong generation)
+    /// <summary>Loads <paramref name="shard"/> here under <paramref name="generation"/>; <paramref name="why"/>: its first placement, or where it was before.</summary>
+    public void Load(int shard, ulong generation, ShardLoad why)
     {
         var range = model.Range(shard);
         var what = $"shard {shard} (generation {generation})";
-        var core = new ParameterServerCore(range.Layout, model.InitialWeights.AsSpan(range.Start, range.Length), model.Core, instruments: instruments);
+        var fresh = new ParameterServerCore(range.Layout, model.InitialWeights.AsSpan(range.Start, range.Length), model.Core, instruments: instruments);
+        var core = fresh;
         if (model.CheckpointDirectory(shard) is { } dir)
         {
             var store = new CheckpointStore(dir, model.KeepCheckpoints);
-            core = CheckpointResume.Resume(store, model.Model, what, core, model.Core, instruments, Console.WriteLine);
+            core = CheckpointResume.Resume(store, model.Model, what, fresh, model.Core, instruments, Console.WriteLine);
             var checkpointer = new Checkpointer(core, store, model.Model, model.CheckpointInterval);
             var stop = new CancellationTokenSource();
             // On the thread pool, not the grain's scheduler: a deactivating grain waits for it to stop.
@@ -41,6 +42,7 @@ public sealed class ShardHost(ShardModel model, ServedShards served, PsInstrumen
         }
 
         served.Add(new ServedShard(core, new ShardKey(shard, generation)));
+        instruments?.ShardLoaded(why.ToString().ToLowerInvariant(), fromCheckpoint: !ReferenceEquals(core, fresh));
         Console.WriteLine($"serving {what}: {range}, version {core.Version}");
     }
 

@@ -4,14 +4,18 @@ using PsTraining.Hosting;
 
 namespace PsTraining.Sim.Cluster;
 
-/// <summary><c>cluster</c>: one parameter server and N learner processes of different speeds on this machine, with a live view.</summary>
+/// <summary><c>cluster</c>: one parameter server (or a cluster of them) and N learner processes of different speeds on this machine, with a live view and fault injection.</summary>
 internal static class ClusterCommand
 {
     public static Command Create()
     {
         var d = new ClusterOptions();
         var learners = new Option<int>("--learners") { Description = "learner processes", DefaultValueFactory = _ => d.Learners };
-        var partitions = new Option<int>("--partitions") { Description = "parameter-server processes, each holding an even range of the model (ports --port+K and --metrics-port+K when given)", DefaultValueFactory = _ => d.Partitions };
+        var servers = new Option<int>("--servers") { Description = "parameter-server processes: 1 is a lone server; N > 1 form a cluster (Orleans silos, Redis clustering on a redis-server started here) that shares the model's shards (ports --port+K and --metrics-port+K when given)", DefaultValueFactory = _ => d.Servers };
+        var shards = new Option<int>("--shards") { Description = "shards of the model in a cluster (default: four per server)" };
+        var checkpointInterval = new Option<double>("--checkpoint-interval") { Description = "seconds between the servers' checkpoints", DefaultValueFactory = _ => d.CheckpointInterval };
+        var killServer = new Option<string[]>("--kill-server") { Description = "fault injection, repeatable: K@T kills server K (0-based) with SIGKILL T seconds into the run", AllowMultipleArgumentsPerToken = false };
+        var restartAfter = new Option<double>("--restart-after") { Description = "start a killed server again this many seconds after its kill (0 = never)" };
         var speeds = new Option<string?>("--speeds") { Description = "relative speed factor of each learner, e.g. 2.5,1 (default 2.5,1 for 2 learners, else all 1)" };
         var baseStep = new Option<string>("--base-step-time") { Description = "seconds per gradient at speed 1; a learner's compute is padded with waiting up to it (0 = as fast as it computes)", DefaultValueFactory = _ => d.BaseStepTime.ToString(CultureInfo.InvariantCulture) };
         var model = new Option<string>("--model") { Description = "model by registry name", DefaultValueFactory = _ => d.Model };
@@ -33,9 +37,9 @@ internal static class ClusterCommand
         var linger = new Option<double>("--linger") { Description = "seconds the server (and Prometheus) keep serving after the learners finish, for the dashboards" };
         var output = new Option<string?>("--out") { Description = "run directory (default runs/cluster-TIMESTAMP)" };
         var learnerArgs = new Option<string[]>("--learner-arg") { Description = "an extra learner option for every learner, repeatable: --learner-arg=--jitter --learner-arg=0.1", AllowMultipleArgumentsPerToken = false };
-        var command = new Command("cluster", "Run one parameter server and learner processes of different speeds on this machine, with a live view and a run directory.")
+        var command = new Command("cluster", "Run one parameter server (or a cluster of several) and learner processes of different speeds on this machine, with a live view, fault injection and a run directory.")
         {
-            learners, partitions, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, prometheus, prometheusPort, linger, output, learnerArgs,
+            learners, servers, shards, checkpointInterval, killServer, restartAfter, speeds, baseStep, model, policy, lr, batch, duration, steps, trainSamples, testSamples, evalEvery, seed, threads, startDelay, port, metricsPort, prometheus, prometheusPort, linger, output, learnerArgs,
         };
         command.SetAction(async (parse, _) =>
         {
@@ -46,7 +50,11 @@ internal static class ClusterCommand
                 options = new ClusterOptions
                 {
                     Learners = n,
-                    Partitions = parse.GetValue(partitions),
+                    Servers = parse.GetValue(servers),
+                    Shards = parse.GetValue(shards),
+                    CheckpointInterval = parse.GetValue(checkpointInterval),
+                    KillServers = parse.GetValue(killServer) ?? [],
+                    RestartAfter = parse.GetValue(restartAfter),
                     Speeds = parse.GetValue(speeds) is { } s ? ClusterOptions.ParseList(s, "--speeds") : n == 2 ? d.Speeds : Enumerable.Repeat(1m, Math.Max(0, n)).ToList(),
                     BaseStepTime = ClusterOptions.ParseList(parse.GetValue(baseStep)!, "--base-step-time").Single(),
                     Model = parse.GetValue(model)!,

@@ -2,11 +2,28 @@ using System.Globalization;
 
 namespace PsTraining.Sim.Cluster;
 
-/// <summary>What <c>cluster</c> starts: one parameter server (or one per partition of the model) and N learners of the given speeds, and for how long.</summary>
+/// <summary>
+/// What <c>cluster</c> starts: one parameter server, or a cluster of several (Orleans silos with Redis clustering, the
+/// model cut into shards), N learners of the given speeds, for how long, and which servers to kill when.
+/// </summary>
 public sealed record ClusterOptions
 {
-    /// <summary>Parameter-server processes, each holding an even range of the model (--partition K/N).</summary>
-    public int Partitions { get; init; } = 1;
+    /// <summary>Parameter-server processes: 1 is a lone server; more form a cluster that shares the model's shards.</summary>
+    public int Servers { get; init; } = 1;
+
+    /// <summary>Shards of the model in a cluster (0: four per server).</summary>
+    public int Shards { get; init; }
+
+    /// <summary>Seconds between the servers' checkpoints: what a killed server can lose.</summary>
+    public double CheckpointInterval { get; init; } = 5;
+
+    /// <summary>Servers to kill with SIGKILL during the run (--kill-server K@T).</summary>
+    public IReadOnlyList<string> KillServers { get; init; } = [];
+
+    /// <summary>Seconds after a kill at which the server is started again (0 = never).</summary>
+    public double RestartAfter { get; init; }
+
+    public int ShardCount => Shards > 0 ? Shards : 4 * Servers;
 
     public int Learners { get; init; } = 2;
 
@@ -73,9 +90,34 @@ public sealed record ClusterOptions
             errors.Add($"--learners must be in 1..256, not {Learners}");
         }
 
-        if (Partitions is < 1 or > 64)
+        if (Servers is < 1 or > 64)
         {
-            errors.Add($"--partitions must be in 1..64, not {Partitions}");
+            errors.Add($"--servers must be in 1..64, not {Servers}");
+        }
+
+        if (Servers > 1 && ShardCount < Servers)
+        {
+            errors.Add($"--shards must be at least --servers ({Servers}), not {Shards}");
+        }
+
+        if (!(CheckpointInterval > 0) || RestartAfter < 0)
+        {
+            errors.Add("--checkpoint-interval must be > 0 and --restart-after >= 0");
+        }
+
+        foreach (var kill in KillServers)
+        {
+            try
+            {
+                if (ServerKill.Parse(kill).Server >= Servers)
+                {
+                    errors.Add($"--kill-server {kill}: there are servers 0..{Servers - 1}");
+                }
+            }
+            catch (ArgumentException e)
+            {
+                errors.Add(e.Message);
+            }
         }
 
         if (Speeds.Count != Learners)

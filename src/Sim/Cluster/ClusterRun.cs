@@ -7,21 +7,27 @@ using Spectre.Console.Rendering;
 namespace PsTraining.Sim.Cluster;
 
 /// <summary>
-/// A local multi-process run: one parameter-server process (or one per partition of the model, with --partitions) and
-/// N learner processes on loopback, a live view of each learner, and a run directory: config.json, pushes.jsonl (one
-/// line per applied push), evals.jsonl, the processes' logs, checkpoints/, metrics-final.prom (the servers' /metrics
-/// once the learners are done) and summary.json; with
+/// A local multi-process run: one parameter-server process, or with --servers N a cluster of N (Orleans silos with
+/// Redis clustering on a redis-server started here, sharing the model's shards), and learner processes on loopback,
+/// given one server's address; a live view of each learner; fault injection (--kill-server K@T, --restart-after S); and
+/// a run directory: config.json, pushes.jsonl (one line per applied push), evals.jsonl, routes.jsonl (each shard a
+/// learner found at a new owner), the processes' logs, checkpoints/, metrics-final*.prom (the servers' /metrics once
+/// the learners are done) and summary.json (with each kill, its seconds to recovery, and the updates lost); with
 /// --prometheus, Debian's Prometheus beside it (its config and data there too). Everything is torn down when the
-/// learners finish (after --linger seconds), on Ctrl-C (or SIGTERM), or as soon as any process fails; the exit code is
-/// 0, 130 when interrupted, 1 when a process failed.
+/// learners finish (after --linger seconds), on Ctrl-C (or SIGTERM), or as soon as any process fails (a server killed
+/// on purpose is not a failure); the exit code is 0, 130 when interrupted, 1 when a process failed.
 /// </summary>
 internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(15);
     private readonly object _gate = new();
     private readonly List<LearnerProgress> _learners = [];
+    private readonly List<ServerKill> _kills = options.KillServers.Select(ServerKill.Parse).OrderBy(k => k.At).ToList();
     private PrometheusSidecar? _prometheus;
+    private RedisServer? _redis;
     private ulong _version;
+    private long _routeChanges;
+    private DateTimeOffset _startAt;
 
 
     public string Directory { get; } = options.Out ?? Path.Combine("runs", $"cluster-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
@@ -38,9 +44,15 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         var servers = new List<ServerProcess>();
         try
         {
-            for (var k = 0; k < options.Partitions; k++)
+            if (options.Servers > 1)
             {
-                var server = await StartServerAsync(k, interrupt);
+                _redis = await RedisServer.StartAsync(Path.Combine(Directory, "redis.log"));
+                log.WriteLine($"redis-server on {_redis.Address} (cluster membership and shard state)");
+            }
+
+            for (var k = 0; k < options.Servers; k++)
+            {
+                var server = await StartServerAsync(k, ServerArgs(k, options.Port == 0 ? 0 : options.Port + k), interrupt);
                 if (server is null)
                 {
                     return interrupt.IsCancellationRequested ? 130 : 1;
@@ -55,25 +67,43 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         {
             await Task.WhenAll(servers.Select(s => s.Process.StopAsync(Grace)));
             servers.ForEach(s => s.Process.Dispose());
+            _redis?.Dispose();
         }
     }
 
-    /// <summary>One parameter-server process (partition k of the model), once it listens; null (and why, on the log) when it did not start.</summary>
-    private async Task<ServerProcess?> StartServerAsync(int k, CancellationToken interrupt)
+    /// <summary>Server k's options: a lone server's, or a cluster member's (the shared checkpoint folder lets any member take any shard).</summary>
+    private List<string> ServerArgs(int k, int port)
     {
-        var sharded = options.Partitions > 1;
         var args = new List<string>
         {
-            "--port", $"{(options.Port == 0 ? 0 : options.Port + k)}", "--model", options.Model, "--policy", options.Policy, "--seed", $"{options.Seed}",
+            "--port", $"{port}", "--model", options.Model, "--policy", options.Policy, "--seed", $"{options.Seed}",
             "--learning-rate", options.LearningRate.ToString(CultureInfo.InvariantCulture), "--status-interval", "5",
-            "--checkpoint-dir", Path.Combine(Directory, "checkpoints", sharded ? $"partition-{k}" : ""),
+            "--checkpoint-dir", Path.Combine(Directory, "checkpoints"),
+            "--checkpoint-interval", options.CheckpointInterval.ToString(CultureInfo.InvariantCulture),
             "--metrics-port", $"{(options.MetricsPort <= 0 ? options.MetricsPort : options.MetricsPort + k)}",
-            "--partition", $"{k}/{options.Partitions}",
         };
-        var name = sharded ? $"parameter server {k}/{options.Partitions}" : "parameter server";
+        if (_redis is not null)
+        {
+            args.AddRange(["--cluster", "redis", "--redis", _redis.Address, "--cluster-id", "launcher", "--cluster-shards", $"{options.ShardCount}"]);
+        }
+
+        return args;
+    }
+
+    /// <summary>Parameter-server process k, once it listens; null (and why, on the log) when it did not start.</summary>
+    private async Task<ServerProcess?> StartServerAsync(int k, List<string> args, CancellationToken interrupt)
+    {
+        var name = options.Servers > 1 ? $"parameter server {k}" : "parameter server";
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         string? metricsUrl = null;
-        var process = ChildProcess.Start(name, "PsTraining.ParameterServer.dll", args, Path.Combine(Directory, sharded ? $"ps-{k}.log" : "ps.log"), line =>
+        var logName = options.Servers > 1 ? $"ps-{k}" : "ps";
+        var logPath = Path.Combine(Directory, $"{logName}.log");
+        for (var n = 2; File.Exists(logPath); n++)
+        {
+            logPath = Path.Combine(Directory, $"{logName}.{n}.log"); // a restarted server logs beside its first life
+        }
+
+        var process = ChildProcess.Start(name, "PsTraining.ParameterServer.dll", args, logPath, line =>
         {
             if (line.StartsWith("metrics on ", StringComparison.Ordinal))
             {
@@ -100,8 +130,67 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
         var address = $"http://127.0.0.1:{listening.Task.Result}";
         log.WriteLine($"{name} on {address}{(metricsUrl is null ? "" : $", metrics on {metricsUrl}")}; run directory {Directory}");
+        // A restart keeps the address the learners know.
+        args[args.IndexOf("--port") + 1] = $"{listening.Task.Result}";
         return new ServerProcess(name, address, metricsUrl, args, process);
     }
+
+    /// <summary>
+    /// Kills each server of --kill-server at its time (seconds after the learners' common start) with SIGKILL, and with
+    /// --restart-after starts it again that much later, on the same port.
+    /// </summary>
+    private async Task InjectFaultsAsync(List<ServerProcess> servers, CancellationToken stop)
+    {
+        foreach (var kill in _kills)
+        {
+            var wait = _startAt.AddSeconds(kill.At) - DateTimeOffset.UtcNow;
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, stop);
+            }
+
+            var server = servers[kill.Server];
+            lock (_gate)
+            {
+                server.Killed = true;
+                kill.KilledAt = Seconds();
+                kill.Waiting.UnionWith(_learners.Where(l => l.State is "starting" or "training").Select(l => l.Name));
+            }
+
+            server.Process.Process.Kill(); // SIGKILL: no last checkpoint, no goodbye to the cluster
+            await server.Process.Exited;
+            log.WriteLine(kill.Describe());
+            if (options.RestartAfter > 0)
+            {
+                _ = RestartAsync(servers, kill, stop);
+            }
+        }
+    }
+
+    private async Task RestartAsync(List<ServerProcess> servers, ServerKill kill, CancellationToken stop)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(options.RestartAfter), stop);
+        var old = servers[kill.Server];
+        if (await StartServerAsync(kill.Server, old.Args, stop) is { } restarted)
+        {
+            old.Process.Dispose();
+            lock (_gate)
+            {
+                servers[kill.Server] = restarted;
+                kill.RestartedAt = Seconds();
+            }
+
+            if (restarted.MetricsUrl is { } url)
+            {
+                _prometheus?.Scrape(options.Servers > 1 ? $"ps-{kill.Server}" : "ps", url);
+            }
+
+            log.WriteLine(kill.Describe());
+        }
+    }
+
+    /// <summary>Seconds since the learners' common start.</summary>
+    private double Seconds() => Math.Round((DateTimeOffset.UtcNow - _startAt).TotalSeconds, 3);
 
     private async Task<int> RunLearnersAsync(List<ServerProcess> servers, Stopwatch clock, CancellationToken interrupt)
     {
@@ -120,7 +209,9 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             log.WriteLine($"{prometheus} scraping the run every second (config and data in {Directory}); Grafana: deploy/grafana");
         }
 
-        var startAt = DateTimeOffset.UtcNow.AddSeconds(options.StartDelay).ToUnixTimeMilliseconds();
+        _startAt = DateTimeOffset.UtcNow.AddSeconds(options.StartDelay);
+        var startAt = _startAt.ToUnixTimeMilliseconds();
+        using var routes = new StreamWriter(Path.Combine(Directory, "routes.jsonl"));
         var learnerArgs = new List<List<string>>();
         var children = new List<ChildProcess>();
         try
@@ -131,7 +222,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 _learners.Add(progress);
                 var args = new List<string>
                 {
-                    "--ps", string.Join(',', servers.Select(s => s.Address)), "--name", progress.Name, "--shard-index", $"{k}", "--shard-count", $"{options.Learners}",
+                    "--ps", servers[0].Address, "--name", progress.Name, "--shard-index", $"{k}", "--shard-count", $"{options.Learners}",
                     "--model", options.Model, "--batch-size", $"{options.BatchSize}", "--seed", $"{options.Seed}",
                     "--step-time", progress.StepTime.ToString(CultureInfo.InvariantCulture), "--start-at", $"{startAt}", "--threads", $"{threads}",
                     "--duration", options.Duration.ToString(CultureInfo.InvariantCulture), "--steps", $"{options.Steps}",
@@ -140,11 +231,15 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 args.AddRange(options.LearnerArgs);
                 learnerArgs.Add(args);
                 children.Add(ChildProcess.Start(progress.Name, "PsTraining.Learner.dll", args, Path.Combine(Directory, $"{progress.Name}.log"),
-                    line => OnLearnerLine(progress, line, pushes, evals), logOutput: false));
+                    line => OnLearnerLine(progress, line, pushes, evals, routes), logOutput: false));
             }
 
             WriteConfig(servers, learnerArgs);
+            using var stopFaults = CancellationTokenSource.CreateLinkedTokenSource(interrupt);
+            var faults = InjectFaultsAsync(servers, stopFaults.Token);
             var outcome = await WatchAsync(servers, children, clock, interrupt);
+            await stopFaults.CancelAsync();
+            await faults.ContinueWith(_ => { }, TaskScheduler.Default);
 
             await Task.WhenAll(children.Select(c => c.StopAsync(Grace)));
             lock (_gate)
@@ -154,6 +249,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             }
 
             await SaveFinalMetrics(servers);
+            var lost = await LostUpdates.ReadAsync(servers.Where(s => !s.Process.Exited.IsCompleted).Select(s => s.Address).FirstOrDefault(), log);
             if (outcome.ExitCode == 0 && options.Linger > 0)
             {
                 // The learners are done; the server (and Prometheus) stay up for the dashboards until the time is up or Ctrl-C.
@@ -163,7 +259,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
             await Task.WhenAll(servers.Select(s => s.Process.StopAsync(Grace)));
 
-            WriteSummary(outcome, children, clock.Elapsed);
+            WriteSummary(outcome, children, clock.Elapsed, lost);
             log.WriteLine(outcome.Message);
             log.WriteLine($"run directory: {Directory}");
             return outcome.ExitCode;
@@ -234,7 +330,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             return (1, $"Prometheus exited ({_prometheus.Exited.Result}) during the run; stopping. Its last lines:\n{_prometheus.Tail()}");
         }
 
-        if (servers.FirstOrDefault(s => s.Process.Exited.IsCompleted) is { } gone && !interrupt.IsCancellationRequested)
+        if (servers.FirstOrDefault(s => s.Process.Exited.IsCompleted && !s.Killed) is { } gone && !interrupt.IsCancellationRequested)
         {
             return (1, $"the {gone.Name} exited ({gone.Process.Exited.Result}) during the run; stopping. Its last lines:\n{gone.Process.Tail()}");
         }
@@ -247,7 +343,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         return children.All(c => c.Exited.IsCompleted) ? (0, $"all {children.Count} learners finished; model version {_version}") : null;
     }
 
-    private void OnLearnerLine(LearnerProgress learner, string line, StreamWriter pushes, StreamWriter evals)
+    private void OnLearnerLine(LearnerProgress learner, string line, StreamWriter pushes, StreamWriter evals, StreamWriter routes)
     {
         try
         {
@@ -261,6 +357,19 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                         pushes.WriteLine(line);
                         learner.Pushed(root.GetProperty("time").GetDouble(), root.GetProperty("staleness").GetUInt64(), root.GetProperty("loss").GetSingle());
                         _version = Math.Max(_version, root.GetProperty("appliedVersion").GetUInt64());
+                        foreach (var kill in _kills.Where(k => k is { KilledAt: not null, RecoverySeconds: null }))
+                        {
+                            if (kill.Waiting.Remove(learner.Name) && kill.Waiting.Count == 0)
+                            {
+                                kill.RecoverySeconds = Math.Round(Seconds() - kill.KilledAt!.Value, 3);
+                                log.WriteLine(kill.Describe());
+                            }
+                        }
+
+                        break;
+                    case "route":
+                        routes.WriteLine(line);
+                        _routeChanges++;
                         break;
                     case "eval":
                         evals.WriteLine(line);
@@ -281,7 +390,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
     /// <summary>
     /// The parameter servers' /metrics once the learners are done, as metrics-final.prom (metrics-final-K.prom for
-    /// partition K of a sharded model): the run's final counts.
+    /// server K of a cluster): the run's final counts.
     /// </summary>
     private async Task SaveFinalMetrics(List<ServerProcess> servers)
     {
@@ -290,7 +399,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             for (var k = 0; k < servers.Count; k++)
             {
-                if (servers[k].MetricsUrl is { } url)
+                if (servers[k].MetricsUrl is { } url && !servers[k].Process.Exited.IsCompleted)
                 {
                     var file = servers.Count == 1 ? "metrics-final.prom" : $"metrics-final-{k}.prom";
                     await File.WriteAllTextAsync(Path.Combine(Directory, file), await http.GetStringAsync(new Uri(url)));
@@ -305,7 +414,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
     private IRenderable View(TimeSpan elapsed)
     {
-        var table = new Table().Title($"parameter server: version {_version} · {elapsed.TotalSeconds:F0} s · {Directory}")
+        var faults = _kills.Count == 0 ? "" : " · " + string.Join(" · ", _kills.Select(k => k.Describe()));
+        var table = new Table().Title($"{(options.Servers > 1 ? $"{options.Servers} parameter servers, {options.ShardCount} shards" : "parameter server")}: version {_version} · {elapsed.TotalSeconds:F0} s · {Directory}{faults}")
             .AddColumns("learner", "step time", "steps", "grad/s", "staleness mean", "max", "loss", "accuracy", "progress", "state");
         lock (_gate)
         {
@@ -325,7 +435,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         {
             var learners = string.Join("  ", _learners.Select(l => string.Create(CultureInfo.InvariantCulture,
                 $"{l.Name}: {l.Steps} steps {l.Rate:F1}/s staleness mean {l.MeanStaleness:F2} max {l.MaxStaleness} loss {l.Loss:F4}{(l.Accuracy is { } a ? $" acc {a:P1}" : "")}")));
-            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds,5:F0} s  version {_version}  {learners}"));
+            var faults = string.Concat(_kills.Where(k => k.KilledAt is not null).Select(k => "  " + k.Describe()));
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{elapsed.TotalSeconds,5:F0} s  version {_version}  {learners}{faults}"));
         }
     }
 
@@ -346,7 +457,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             learners = learnerArgs.Select((a, k) => new { name = _learners[k].Name, stepTime = _learners[k].StepTime, args = a }),
         }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
 
-    private void WriteSummary((int ExitCode, string Message) outcome, List<ChildProcess> children, TimeSpan elapsed)
+    private void WriteSummary((int ExitCode, string Message) outcome, List<ChildProcess> children, TimeSpan elapsed, ulong? lost)
     {
         lock (_gate)
         {
@@ -356,6 +467,11 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 outcome = outcome.Message,
                 seconds = Math.Round(elapsed.TotalSeconds, 1),
                 version = _version,
+                servers = options.Servers,
+                shards = options.Servers > 1 ? options.ShardCount : 1,
+                kills = _kills.Select(k => new { server = k.Server, atSeconds = k.KilledAt, recoverySeconds = k.RecoverySeconds, restartedAtSeconds = k.RestartedAt }),
+                lostUpdates = lost,
+                routeChanges = _routeChanges,
                 learners = _learners.Select((l, k) => new
                 {
                     name = l.Name,
@@ -371,6 +487,9 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
     }
 
-    /// <summary>A running parameter-server process: partition k of the model (all of it when unsharded).</summary>
-    private sealed record ServerProcess(string Name, string Address, string? MetricsUrl, List<string> Args, ChildProcess Process);
+    /// <summary>A running parameter-server process; Killed when the run killed it on purpose.</summary>
+    private sealed record ServerProcess(string Name, string Address, string? MetricsUrl, List<string> Args, ChildProcess Process)
+    {
+        public bool Killed { get; set; }
+    }
 }

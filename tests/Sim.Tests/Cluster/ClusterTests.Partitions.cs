@@ -7,7 +7,10 @@ using PsTraining.Protocol;
 
 namespace PsTraining.Sim.Tests.Cluster;
 
-/// <summary>A model range-sharded over two server processes (--partition K/N), and learners given both addresses.</summary>
+/// <summary>
+/// A model range-sharded over two lone server processes (--partition K/N) with learners given both addresses, and the
+/// launcher's cluster of two servers with one killed mid-run.
+/// </summary>
 public sealed partial class ClusterTests
 {
     [Fact]
@@ -50,29 +53,45 @@ public sealed partial class ClusterTests
     }
 
     [Fact]
-    public void The_launcher_runs_a_model_sharded_over_two_servers()
+    public void The_launcher_runs_a_cluster_of_two_servers_and_rides_out_a_killed_one()
     {
         var run = Path.Combine(_dir, "run");
-        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--partitions", "2", "--metrics-port", "0", "--learners", "2", "--steps", "10", "--duration", "0",
-            "--test-samples", "0", "--train-samples", "2000", "--base-step-time", "0.1", "--out", run);
+        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--servers", "2", "--metrics-port", "0", "--learners", "2", "--steps", "120", "--duration", "0",
+            "--test-samples", "0", "--train-samples", "2000", "--base-step-time", "0.05", "--checkpoint-interval", "0.5", "--start-delay", "2",
+            "--kill-server", "1@2", "--restart-after", "2", "--out", run);
         Assert.True(code == 0, output + error);
-        Assert.Contains("parameter server 1/2 on http://127.0.0.1:", error + output);
+        Assert.Contains("parameter server 1 on http://127.0.0.1:", error + output);
+        Assert.Contains("server 1 killed at ", error + output);
 
+        // Both servers are members of one cluster on the run's redis-server, sharing 8 shards and one checkpoint folder;
+        // the learners were given server 0 only.
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
         var servers = config.RootElement.GetProperty("parameterServers").EnumerateArray().ToList();
-        Assert.Equal(["0/2", "1/2"], servers.Select(s => s.GetProperty("args").EnumerateArray().SkipWhile(a => a.GetString() != "--partition").ElementAt(1).GetString()));
-        var addresses = string.Join(',', servers.Select(s => s.GetProperty("address").GetString()));
-        Assert.All(config.RootElement.GetProperty("learners").EnumerateArray(), l => Assert.Contains(addresses, l.GetProperty("args").EnumerateArray().Select(a => a.GetString())));
+        Assert.Equal(2, servers.Count);
+        Assert.All(servers, s => Assert.Equal(["redis", "8"], new[] { "--cluster", "--cluster-shards" }.Select(o =>
+            s.GetProperty("args").EnumerateArray().SkipWhile(a => a.GetString() != o).ElementAt(1).GetString())));
+        var first = servers[0].GetProperty("address").GetString();
+        Assert.All(config.RootElement.GetProperty("learners").EnumerateArray(), l => Assert.Contains(first, l.GetProperty("args").EnumerateArray().Select(a => a.GetString())));
 
-        // Both servers applied all 20 gradients, and each says so in its own final metrics.
+        // Every step of both learners was pushed to all 8 shards; the kill moved shards (routes.jsonl), every learner came
+        // back, and the summary says when, how fast, and what was lost.
         var pushes = File.ReadLines(Path.Combine(run, "pushes.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(20, pushes.Count);
-        Assert.Equal([20UL, 20UL], Enumerable.Range(0, 2).Select(k => pushes.Max(p => p.GetProperty("partitions")[k].GetProperty("appliedVersion").GetUInt64())));
-        foreach (var k in new[] { 0, 1 })
-        {
-            Assert.Contains(File.ReadLines(Path.Combine(run, $"metrics-final-{k}.prom")), l => l.StartsWith("pstraining_ps_model_version{", StringComparison.Ordinal) && l.EndsWith(" 20", StringComparison.Ordinal));
-            Assert.True(Directory.Exists(Path.Combine(run, "checkpoints", $"partition-{k}")));
-        }
+        Assert.True(pushes.Count >= 220, $"{pushes.Count} pushes");
+        Assert.All(pushes, p => Assert.Equal(8, p.GetProperty("partitions").GetArrayLength()));
+        Assert.NotEmpty(File.ReadLines(Path.Combine(run, "routes.jsonl")));
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "summary.json")));
+        var kill = Assert.Single(summary.RootElement.GetProperty("kills").EnumerateArray());
+        Assert.Equal(1, kill.GetProperty("server").GetInt32());
+        Assert.InRange(kill.GetProperty("atSeconds").GetDouble(), 2, 10);
+        Assert.InRange(kill.GetProperty("recoverySeconds").GetDouble(), 0, 60);
+        Assert.True(kill.GetProperty("restartedAtSeconds").GetDouble() >= kill.GetProperty("atSeconds").GetDouble() + 2);
+        Assert.Equal(JsonValueKind.Number, summary.RootElement.GetProperty("lostUpdates").ValueKind);
+        Assert.True(summary.RootElement.GetProperty("routeChanges").GetInt64() > 0);
+        Assert.True(File.Exists(Path.Combine(run, "ps-1.2.log")), "the restarted server's log");
+        // The survivor counted the shards it took over (the dashboard's cluster row reads this counter).
+        Assert.Contains(File.ReadLines(Path.Combine(run, "metrics-final-0.prom")),
+            l => l.StartsWith("pstraining_ps_shards_loaded_total{", StringComparison.Ordinal) && l.Contains("kind=\"moved\"", StringComparison.Ordinal));
+        Assert.True(Directory.Exists(Path.Combine(run, "checkpoints", "shard-0")));
     }
 
     /// <summary>One learner given <paramref name="learnerArgs"/>, against one server holding the whole model, then against two holding half of it each.</summary>

@@ -79,6 +79,34 @@ public sealed partial class ShardClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task One_process_is_a_cluster_of_its_own_with_localhost_clustering_and_nothing_to_install()
+    {
+        var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--cluster", "localhost", "--cluster-shards", "3", "--port", "0", "--metrics-port", "-1"],
+            Path.Combine(_dir, "ps.log"), line =>
+            {
+                if (ListeningPattern().Match(line) is { Success: true } m)
+                {
+                    listening.TrySetResult(new Uri(m.Groups[1].Value));
+                }
+            });
+        _processes.Add(server);
+        Assert.True(await Task.WhenAny(listening.Task, server.Exited) == listening.Task, server.Tail());
+        var address = await listening.Task;
+
+        var records = new List<Push>();
+        using var learner = StartLearner(address, records, "--steps", "20");
+        Assert.Equal(0, await learner.Exited.WaitAsync(Timeout));
+        Assert.Equal(20, Count(records));
+        Assert.Equal([20UL, 20UL, 20UL], records[^1].Versions!); // each of the 3 shards took every push once
+        using var client = new ParameterServerClient(address);
+        var table = await client.GetRoutesAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(3, table.Routes.Count);
+        Assert.All(table.Routes, r => Assert.Equal(address, new Uri(r.Address)));
+        Assert.All(table.Routes, r => Assert.Equal(1UL, r.Generation));
+    }
+
+    [Fact]
     public async Task A_server_killed_mid_run_hands_its_shards_to_the_survivor_from_their_checkpoints()
     {
         var redis = await StartRedis();
