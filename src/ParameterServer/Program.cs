@@ -141,6 +141,11 @@ public static class Program
             CheckpointInterval = options.CheckpointInterval,
             KeepCheckpoints = options.KeepCheckpoints,
         };
+        if (cluster.Kubernetes && !ShardSilo.InPod)
+        {
+            Console.WriteLine("--cluster kubernetes outside a pod (no KUBERNETES_SERVICE_HOST): Redis clustering without Orleans' Kubernetes hosting");
+        }
+
         var served = ServedShards.ForCluster();
         await using var shardHost = new ShardHost(shardModel, served, instruments);
         instruments.ObserveShards(() => served.All.Select(s => (s.Key.Shard, s.Core)));

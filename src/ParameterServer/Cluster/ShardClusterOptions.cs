@@ -6,6 +6,12 @@ public sealed record ShardClusterOptions
     /// <summary>host:port of the Redis that holds the membership table and the shard grains' state; null for one process with localhost clustering.</summary>
     public string? Redis { get; init; }
 
+    /// <summary>
+    /// Orleans' Kubernetes hosting as well (Redis clustering): the silo takes its name, address and cluster id from the
+    /// pod (POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_SERVICE_ID, ORLEANS_CLUSTER_ID) and leaves the cluster with its pod.
+    /// </summary>
+    public bool Kubernetes { get; init; }
+
     public string ClusterId { get; init; } = "pstraining";
 
     /// <summary>The silo-to-silo port; 0 picks a free one.</summary>

@@ -5,19 +5,23 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Orleans.Hosting;
 using StackExchange.Redis;
 
 namespace PsTraining.ParameterServer.Cluster;
 
 /// <summary>
 /// Makes the server's host an Orleans silo that places shard grains: localhost clustering for one process, Redis
-/// clustering (membership table and grain state in Redis) for several. The silo has no client gateway: only the silos'
+/// clustering (membership table and grain state in Redis) for several, with Orleans' Kubernetes hosting in pods. The silo has no client gateway: only the silos'
 /// own gRPC services call grains. Failure detection is tuned for failover within seconds on loopback or a LAN.
 /// </summary>
 public static class ShardSilo
 {
     /// <summary>The grain storage of the shard grains' <see cref="ShardGrainState"/>.</summary>
     public const string StorageName = "shards";
+
+    /// <summary>True inside a Kubernetes pod, where Orleans' Kubernetes hosting can reach the API server.</summary>
+    public static bool InPod => Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST") is not null;
 
     public static void Configure(WebApplicationBuilder builder, ShardClusterOptions options, ShardHost host)
     {
@@ -54,6 +58,10 @@ public static class ShardSilo
             });
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = TimeSpan.FromSeconds(5));
             silo.Services.AddPlacementDirector<ShardPlacement, ShardPlacementDirector>();
+            if (options.Kubernetes && InPod)
+            {
+                silo.UseKubernetesHosting(); // last: the pod's variables override the cluster id given above
+            }
         });
     }
 

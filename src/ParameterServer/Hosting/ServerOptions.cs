@@ -35,7 +35,7 @@ public sealed record ServerOptions
         new("checkpoint-dir", "folder for checkpoints; the server resumes from the newest valid one there"),
         new("checkpoint-interval", "seconds between checkpoints (when the version changed)", "30"),
         new("keep-checkpoints", "how many checkpoints to keep", "3"),
-        new("cluster", "none (a lone server), localhost (this process is a one-silo Orleans cluster: nothing to install) or redis (one of several servers; membership and shard state in --redis)", "none"),
+        new("cluster", "none (a lone server), localhost (this process is a one-silo Orleans cluster: nothing to install), redis (one of several servers; membership and shard state in --redis) or kubernetes (redis, with Orleans' Kubernetes hosting: the pod's POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID)", "none"),
         new("redis", "host:port of the Redis server of a --cluster redis", "127.0.0.1:6379"),
         new("cluster-id", "the cluster's name: servers with the same --redis and --cluster-id form one cluster", "pstraining"),
         new("cluster-shards", "shards the model is cut into in a cluster (every server must give the same number; at least the number of servers)", "8"),
@@ -143,12 +143,13 @@ public sealed record ServerOptions
             CheckpointDirectory = o.String("checkpoint-dir"),
             CheckpointInterval = TimeSpan.FromSeconds(o.Double("checkpoint-interval", 0, 86400, minExclusive: true)),
             KeepCheckpoints = o.Int("keep-checkpoints", 1, 1000),
-            Cluster = o.Choice("cluster", "none", "localhost", "redis") switch
+            Cluster = o.Choice("cluster", "none", "localhost", "redis", "kubernetes") switch
             {
                 "none" => null,
                 var kind => new ShardClusterOptions
                 {
-                    Redis = kind == "redis" ? o.String("redis") : null,
+                    Redis = kind == "localhost" ? null : o.String("redis"),
+                    Kubernetes = kind == "kubernetes",
                     ClusterId = o.String("cluster-id")!,
                     SiloPort = o.Int("silo-port", 0, 65535),
                 },

@@ -83,6 +83,11 @@ internal sealed record ContainerReplica(string Command, IReadOnlyList<string> Ar
         return null;
     }
 
+    /// <summary>A label of the workload's pod template.</summary>
+    private static string Label(RenderedManifests manifests, string workload, string label) =>
+        (string?)manifests.Objects.Single(o => RenderedManifests.Name(o) == workload && o["spec"]?["template"] is not null)["spec"]!["template"]!["metadata"]!["labels"]![label]
+        ?? throw new InvalidOperationException($"{workload}'s pods have no label {label}");
+
     private static string From(RenderedManifests manifests, string workload, JsonObject source, int index)
     {
         if (source["configMapKeyRef"] is JsonObject key)
@@ -96,6 +101,9 @@ internal sealed record ContainerReplica(string Command, IReadOnlyList<string> Ar
         {
             "metadata.labels['apps.kubernetes.io/pod-index']" or "metadata.annotations['batch.kubernetes.io/job-completion-index']" => $"{index}",
             "metadata.name" => $"{workload}-{index}",
+            "metadata.namespace" => "default",
+            "status.podIP" => "127.0.0.1", // the stand-in's pods all live on loopback
+            _ when field.StartsWith("metadata.labels['", StringComparison.Ordinal) => Label(manifests, workload, field["metadata.labels['".Length..^2]),
             _ => throw new InvalidOperationException($"the stand-in does not know the field {field}"),
         };
     }

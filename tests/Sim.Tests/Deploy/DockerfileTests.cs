@@ -41,7 +41,7 @@ public sealed partial class DockerfileTests
         var user = instructions.Last(i => i.Name == "USER").Arguments.Split(':')[0];
         Assert.NotEqual("0", user);
         Assert.NotEqual("root", user);
-        foreach (var (_, name, pod) in rendered.PodTemplates())
+        foreach (var (_, name, pod) in rendered.OurPodTemplates())
         {
             Assert.Equal(user, $"{pod["spec"]!["securityContext"]!["runAsUser"]}");
             foreach (var container in Containers(pod))

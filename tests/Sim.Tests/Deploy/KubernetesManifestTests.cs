@@ -15,6 +15,8 @@ public sealed class KubernetesManifestTests
     private static readonly Dictionary<string, string> ApiVersions = new()
     {
         ["ConfigMap"] = "v1", ["Service"] = "v1", ["StatefulSet"] = "apps/v1", ["PodDisruptionBudget"] = "policy/v1", ["Job"] = "batch/v1",
+        ["Deployment"] = "apps/v1", ["PersistentVolumeClaim"] = "v1", ["ServiceAccount"] = "v1",
+        ["Role"] = "rbac.authorization.k8s.io/v1", ["RoleBinding"] = "rbac.authorization.k8s.io/v1",
         ["ServiceMonitor"] = "monitoring.coreos.com/v1", ["PodMonitor"] = "monitoring.coreos.com/v1",
     };
 
@@ -23,7 +25,8 @@ public sealed class KubernetesManifestTests
     public void Every_object_has_a_known_kind_and_its_api_version(string overlay)
     {
         var rendered = Render(overlay);
-        Assert.Equal(["ConfigMap", "ConfigMap", "ConfigMap", "Job", "PodDisruptionBudget", "Service", "StatefulSet"], rendered.Objects.Select(Kind).Order());
+        Assert.Equal(["ConfigMap", "ConfigMap", "ConfigMap", "Deployment", "Job", "PersistentVolumeClaim", "PodDisruptionBudget", "Role", "RoleBinding", "Service", "Service",
+            "ServiceAccount", "StatefulSet"], rendered.Objects.Select(Kind).Order());
         Assert.All(rendered.Objects, o => Assert.Equal(ApiVersions[Kind(o)], (string)o["apiVersion"]!));
     }
 
@@ -39,19 +42,49 @@ public sealed class KubernetesManifestTests
         AssertSubset(Labels(rendered.Single("PodDisruptionBudget", "ps")["spec"]!["selector"]!["matchLabels"]), podLabels);
         Assert.Equal("ps", (string)ps["spec"]!["serviceName"]!);
         Assert.Equal("None", (string)rendered.Single("Service", "ps")["spec"]!["clusterIP"]!);
+        var redis = rendered.Single("Deployment", "redis");
+        var redisLabels = Labels(redis["spec"]!["template"]!["metadata"]!["labels"]);
+        AssertSubset(Labels(redis["spec"]!["selector"]!["matchLabels"]), redisLabels);
+        AssertSubset(Labels(rendered.Single("Service", "redis")["spec"]!["selector"]), redisLabels);
     }
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void The_sizes_agree_partitions_addresses_replicas_learners_and_their_files(string overlay)
+    public void The_silos_run_under_an_account_that_may_watch_pods_and_carry_orleans_labels(string overlay)
+    {
+        var rendered = Render(overlay);
+        var pod = rendered.Single("StatefulSet", "ps")["spec"]!["template"]!.AsObject();
+        var account = (string)pod["spec"]!["serviceAccountName"]!;
+        Assert.Equal(account, Name(rendered.Single("ServiceAccount")));
+        var binding = rendered.Single("RoleBinding");
+        Assert.Equal(account, (string)binding["subjects"]![0]!["name"]!);
+        var role = rendered.Single("Role", (string)binding["roleRef"]!["name"]!);
+        var rule = role["rules"]!.AsArray().Single()!;
+        Assert.Equal(["pods"], rule["resources"]!.AsArray().Select(r => (string)r!));
+        Assert.Superset(new HashSet<string> { "get", "list", "watch" }, rule["verbs"]!.AsArray().Select(v => (string)v!).ToHashSet());
+        // Orleans' Kubernetes hosting finds its silos by these two labels, named by the library.
+        var labels = Labels(pod["metadata"]!["labels"]);
+        Assert.True(labels.ContainsKey(Orleans.Hosting.Kubernetes.KubernetesHostingOptions.ServiceIdLabel));
+        Assert.True(labels.ContainsKey(Orleans.Hosting.Kubernetes.KubernetesHostingOptions.ClusterIdLabel));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void The_sizes_agree_servers_shards_addresses_replicas_learners_and_their_files(string overlay)
     {
         var rendered = Render(overlay);
         var cluster = rendered.ConfigMapData("cluster");
-        var partitions = int.Parse(cluster["partitions"], System.Globalization.CultureInfo.InvariantCulture);
+        var servers = int.Parse(cluster["servers"], System.Globalization.CultureInfo.InvariantCulture);
         var ps = rendered.Single("StatefulSet", "ps");
-        Assert.Equal(partitions, (int)ps["spec"]!["replicas"]!);
+        Assert.Equal(servers, (int)ps["spec"]!["replicas"]!);
+        Assert.True(int.Parse(cluster["shards"], System.Globalization.CultureInfo.InvariantCulture) >= servers);
+        // The learners are given one address: the servers' Service.
         var grpcPort = (int)Containers(ps["spec"]!["template"]!.AsObject()).Single()["ports"]!.AsArray().Single(p => (string)p!["name"]! == "grpc")!["containerPort"]!;
-        Assert.Equal(Enumerable.Range(0, partitions).Select(k => $"http://ps-{k}.ps:{grpcPort}"), cluster["ps"].Split(','));
+        Assert.Equal($"http://{(string)ps["spec"]!["serviceName"]!}:{grpcPort}", cluster["ps"]);
+        // The servers' Redis is the Redis Service.
+        var redis = rendered.Single("Service", "redis");
+        var server = ContainerReplica.Of(rendered, "ps", Containers(ps["spec"]!["template"]!.AsObject()).Single(), 0);
+        Assert.Equal($"{Name(redis)}:{(int)redis["spec"]!["ports"]![0]!["port"]!}", server.Arg("--redis"));
 
         var learners = int.Parse(cluster["learners"], System.Globalization.CultureInfo.InvariantCulture);
         var job = rendered.Single("Job", "learners");
@@ -67,7 +100,7 @@ public sealed class KubernetesManifestTests
     {
         var rendered = Render(overlay);
         using var mounts = new TemporaryDirectory();
-        foreach (var (kind, name, pod) in rendered.PodTemplates())
+        foreach (var (kind, name, pod) in rendered.OurPodTemplates())
         {
             var container = Containers(pod).Single();
             var replica = ContainerReplica.Of(rendered, name, container, index: 1).Mounted(rendered, pod, container, Path.Combine(mounts.Path, name), "token");
@@ -76,8 +109,10 @@ public sealed class KubernetesManifestTests
             Assert.All(replica.Args, a => Assert.True(program.Accepts(a.Split('=')[0]), $"{name}: {a} is not an option of {replica.Command}"));
             foreach (var variable in replica.Environment.Keys)
             {
-                // PSTRAINING_ variables are options; the others exist to be expanded into them (or into the args).
+                // PSTRAINING_ variables are options; the others exist to be expanded into them (or into the args), or are
+                // what Orleans' Kubernetes hosting reads in a cluster member.
                 var used = program.HasVariable(variable)
+                           || program.Accepts("--cluster") && program["--cluster"] == "kubernetes" && OrleansHostingVariables.Contains(variable)
                            || container["env"]!.AsArray().Any(e => References((string?)e!["value"] ?? "").Contains(variable))
                            || container["args"]!.AsArray().Any(a => References((string)a!).Contains(variable));
                 Assert.True(used, $"{name}: {variable} is neither an option of {replica.Command} nor used by another variable or argument");
@@ -90,7 +125,9 @@ public sealed class KubernetesManifestTests
             if (kind == "StatefulSet")
             {
                 Assert.Equal($"{ports["grpc"]}", program["--port"]);
-                Assert.Equal("1/2", program["--partition"]);
+                Assert.Equal("kubernetes", program["--cluster"]);
+                Assert.Equal($"{ports["silo"]}", program["--silo-port"]);
+                Assert.Equal(rendered.ConfigMapData("cluster")["shards"], program["--cluster-shards"]);
                 foreach (var probe in new[] { "readinessProbe", "livenessProbe" })
                 {
                     Assert.Equal(ports["grpc"], (int)container[probe]!["grpc"]!["port"]!);
@@ -142,10 +179,10 @@ public sealed class KubernetesManifestTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
-    public void The_token_comes_from_the_secret_and_the_server_keeps_its_checkpoints_on_its_own_volume(string overlay)
+    public void The_token_comes_from_the_secret_and_the_servers_keep_their_checkpoints_on_one_shared_volume(string overlay)
     {
         var rendered = Render(overlay);
-        foreach (var (_, name, pod) in rendered.PodTemplates())
+        foreach (var (_, name, pod) in rendered.OurPodTemplates())
         {
             var container = Containers(pod).Single();
             var tokenFile = ContainerReplica.Of(rendered, name, container, 0).Arg("--auth-token-file")!;
@@ -156,8 +193,12 @@ public sealed class KubernetesManifestTests
 
         var ps = rendered.Single("StatefulSet", "ps");
         var checkpoints = ContainerReplica.Of(rendered, "ps", Containers(ps["spec"]!["template"]!.AsObject()).Single(), 0).Arg("--checkpoint-dir");
-        var claim = ps["spec"]!["volumeClaimTemplates"]!.AsArray().Single()!;
-        var mounted = Containers(ps["spec"]!["template"]!.AsObject()).Single()["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == (string)claim["metadata"]!["name"]!)!;
+        // One claim that every server mounts (ReadWriteMany): any server can load any shard's checkpoints.
+        Assert.Null(ps["spec"]!["volumeClaimTemplates"]);
+        var claim = rendered.Single("PersistentVolumeClaim");
+        Assert.Equal(["ReadWriteMany"], claim["spec"]!["accessModes"]!.AsArray().Select(m => (string)m!));
+        var shared = ps["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => (string?)v!["persistentVolumeClaim"]?["claimName"] == Name(claim))!;
+        var mounted = Containers(ps["spec"]!["template"]!.AsObject()).Single()["volumeMounts"]!.AsArray().Single(m => (string)m!["name"]! == (string)shared["name"]!)!;
         Assert.Equal(checkpoints, (string)mounted["mountPath"]!);
         Assert.True((int)ps["spec"]!["template"]!["spec"]!["terminationGracePeriodSeconds"]! >= 30);
     }
@@ -204,6 +245,16 @@ public sealed class KubernetesManifestTests
         Assert.Contains((string)monitored.Single("PodMonitor", "learners")["spec"]!["podMetricsEndpoints"]![0]!["port"]!,
             Containers(learnerPod).Single()["ports"]!.AsArray().Select(p => (string)p!["name"]!));
     }
+
+    /// <summary>The pod's variables that Orleans' Kubernetes hosting reads, as the library names them.</summary>
+    private static readonly HashSet<string> OrleansHostingVariables =
+    [
+        Orleans.Hosting.Kubernetes.KubernetesHostingOptions.PodNameEnvironmentVariable,
+        Orleans.Hosting.Kubernetes.KubernetesHostingOptions.PodNamespaceEnvironmentVariable,
+        Orleans.Hosting.Kubernetes.KubernetesHostingOptions.PodIPEnvironmentVariable,
+        Orleans.Hosting.Kubernetes.KubernetesHostingOptions.ServiceIdEnvironmentVariable,
+        Orleans.Hosting.Kubernetes.KubernetesHostingOptions.ClusterIdEnvironmentVariable,
+    ];
 
     /// <summary>A folder under the system's temporary one, deleted on dispose.</summary>
     internal sealed class TemporaryDirectory : IDisposable

@@ -11,9 +11,11 @@ namespace PsTraining.Sim.Tests.Deploy;
 
 /// <summary>
 /// A local stand-in for the cluster: every replica of the cpu overlay's parameter-server StatefulSet and learner Job
-/// runs as a process on loopback with the environment and arguments the rendered manifests give it. What a cluster
-/// provides is mapped, and only that: service DNS names and container ports to free loopback ports, volumes to
-/// folders (ConfigMaps as their files, the Secret as a token file). The learners' budget is cut to a few steps.
+/// runs as a process on loopback with the environment and arguments the rendered manifests give it, and Debian's
+/// redis-server stands in for the Redis Deployment. What a cluster provides is mapped, and only that: service DNS
+/// names and container ports to free loopback ports, pod fields to loopback values, volumes to folders (ConfigMaps as
+/// their files, the Secret as a token file), and the Kubernetes API, which is absent (the servers say that they run
+/// without Orleans' Kubernetes hosting). The learners' budget is cut to a few steps.
 /// </summary>
 [Collection(RunsAlone.Name)]
 public sealed class KubernetesStandInTests
@@ -35,12 +37,15 @@ public sealed class KubernetesStandInTests
         var service = (string)statefulSet["spec"]!["serviceName"]!;
 
         var processes = new List<ChildProcess>();
+        var redisService = rendered.Single("Service", "redis");
+        using var redis = await RedisServer.StartAsync(Path.Combine(mounts.Path, "redis.log"));
+        var redisDns = new Dictionary<string, string> { [$"{Name(redisService)}:{(int)redisService["spec"]!["ports"]![0]!["port"]!}"] = redis.Address };
         try
         {
             for (var k = 0; k < replicas; k++)
             {
                 var replica = ContainerReplica.Of(rendered, "ps", serverContainer, k).Mounted(rendered, servicePod, serverContainer, Path.Combine(mounts.Path, $"ps-{k}"), token);
-                processes.Add(ChildProcess.Start($"ps-{k}", ProgramOptions.Assembly(replica.Command), Remap(replica.Args, serverPorts[k]),
+                processes.Add(ChildProcess.Start($"ps-{k}", ProgramOptions.Assembly(replica.Command), Resolve(Remap(replica.Args, serverPorts[k]), redisDns),
                     Path.Combine(mounts.Path, $"ps-{k}.log"), environment: Remap(replica.Environment, serverPorts[k])));
             }
 
@@ -55,13 +60,13 @@ public sealed class KubernetesStandInTests
                 }
             }
 
-            // The learners reach ps-K.ps by the ports the servers got.
+            // The learners reach the `ps` Service at the first server's port (a Service answers from any of its pods).
             var job = rendered.Single("Job", "learners");
             var learnerPod = job["spec"]!["template"]!.AsObject();
             var learnerContainer = Containers(learnerPod).Single();
             var learners = (int)job["spec"]!["completions"]!;
             var grpcPort = (int)serverContainer["ports"]!.AsArray().Single(p => (string)p!["name"]! == "grpc")!["containerPort"]!;
-            var dns = Enumerable.Range(0, replicas).ToDictionary(k => $"ps-{k}.{service}:{grpcPort}", k => $"127.0.0.1:{serverPorts[k][grpcPort]}");
+            var dns = new Dictionary<string, string> { [$"{service}:{grpcPort}"] = $"127.0.0.1:{serverPorts[0][grpcPort]}" };
             var pushes = new List<JsonElement>();
             var learnerMetrics = new List<Task<string>>();
             var metricsUrls = new Dictionary<string, string>();
@@ -70,7 +75,7 @@ public sealed class KubernetesStandInTests
             {
                 var ports = PortsOf(learnerContainer);
                 var replica = ContainerReplica.Of(rendered, "learners", learnerContainer, k).Mounted(rendered, learnerPod, learnerContainer, Path.Combine(mounts.Path, $"learner-{k}"), token);
-                var environment = Remap(replica.Environment, ports).ToDictionary(e => e.Key, e => dns.Aggregate(e.Value, (v, d) => v.Replace(d.Key, d.Value, StringComparison.Ordinal)));
+                var environment = Remap(replica.Environment, ports).ToDictionary(e => e.Key, e => Resolve(e.Value, dns));
                 string[] budget = ["--steps", $"{Steps}", "--duration", "0", "--train-samples", "2000", "--test-samples", "0"];
                 learnerProcesses.Add(ChildProcess.Start($"learner-{k}", ProgramOptions.Assembly(replica.Command), [.. Remap(replica.Args, ports), .. budget],
                     Path.Combine(mounts.Path, $"learner-{k}.log"), line => OnLine(line, pushes, learnerMetrics, metricsUrls), logOutput: false, environment));
@@ -82,9 +87,11 @@ public sealed class KubernetesStandInTests
                 Assert.True(await learner.Exited.WaitAsync(Timeout) == 0, learner.Tail());
             }
 
-            // Every learner pushed its steps to every partition, with the token from the Secret; each learner served /metrics meanwhile.
+            // Every learner pushed its steps to every shard, found through the one Service, with the token from the Secret;
+            // each learner served /metrics meanwhile.
             Assert.Equal(learners * Steps, pushes.Count);
-            Assert.All(pushes, p => Assert.Equal(replicas, p.GetProperty("partitions").GetArrayLength()));
+            var shards = int.Parse(rendered.ConfigMapData("cluster")["shards"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.All(pushes, p => Assert.Equal(shards, p.GetProperty("partitions").GetArrayLength()));
             Assert.Equal(learners, learnerMetrics.Count);
             Assert.All(await Task.WhenAll(learnerMetrics), m => Assert.Contains("pstraining_learner_samples_total", m));
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
@@ -92,7 +99,8 @@ public sealed class KubernetesStandInTests
             for (var k = 0; k < replicas; k++)
             {
                 var metrics = await http.GetStringAsync(new Uri($"http://127.0.0.1:{serverPorts[k][metricsPort]}/metrics"));
-                Assert.Matches(new Regex($@"pstraining_ps_model_version\{{[^}}]*\}} {learners * Steps}\b"), metrics);
+                // Each server holds some of the shards, every one of them at the same version.
+                Assert.Matches(new Regex($@"pstraining_ps_model_version\{{[^}}]*shard=""\d+""[^}}]*\}} {learners * Steps}\b"), metrics);
                 Assert.Contains($"service_instance_id=\"ps-{k}\"", metrics);
             }
         }
@@ -102,6 +110,11 @@ public sealed class KubernetesStandInTests
             processes.ForEach(p => p.Dispose());
         }
     }
+
+    /// <summary>Service DNS names (host:port) in <paramref name="text"/> become their loopback stand-ins.</summary>
+    private static string Resolve(string text, Dictionary<string, string> dns) => dns.Aggregate(text, (v, d) => v.Replace(d.Key, d.Value, StringComparison.Ordinal));
+
+    private static List<string> Resolve(List<string> args, Dictionary<string, string> dns) => [.. args.Select(a => Resolve(a, dns))];
 
     /// <summary>A free loopback port for each port the container declares.</summary>
     private static Dictionary<int, int> PortsOf(System.Text.Json.Nodes.JsonObject container) =>

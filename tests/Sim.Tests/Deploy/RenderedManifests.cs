@@ -59,6 +59,10 @@ internal sealed partial class RenderedManifests(IReadOnlyList<JsonObject> object
         Objects.Where(o => Kind(o) is "StatefulSet" or "Job" or "Deployment" or "DaemonSet")
             .Select(o => (Kind(o), Name(o), o["spec"]!["template"]!.AsObject()));
 
+    /// <summary>The pod templates that run PsTraining's own programs (not Redis).</summary>
+    public IEnumerable<(string Kind, string Name, JsonObject Pod)> OurPodTemplates() =>
+        PodTemplates().Where(t => Containers(t.Pod).All(c => ((string?)c["command"]?[0])?.StartsWith("/app/PsTraining.", StringComparison.Ordinal) == true));
+
     public static IEnumerable<JsonObject> Containers(JsonObject pod) => pod["spec"]!["containers"]!.AsArray().Select(c => c!.AsObject());
 
     public static string Kind(JsonObject o) => (string)o["kind"]!;
