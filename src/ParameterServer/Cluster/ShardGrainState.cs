@@ -1,8 +1,9 @@
 namespace PsTraining.ParameterServer.Cluster;
 
 /// <summary>
-/// What a shard grain persists (grain storage: Redis in a cluster of processes, memory in one): how many times the shard
-/// has been loaded, and where. The shard's weights and learners are in its checkpoints, not here.
+/// What a shard grain persists (grain storage: Redis in a cluster of processes, memory in one): how many times the
+/// shard has been loaded, where (the gRPC address and the silo), and whether that owner has let it go after its last
+/// checkpoint. The shard's weights and learners are in its checkpoints, not here.
 /// </summary>
 [GenerateSerializer, Alias("pstraining.ShardGrainState")]
 public sealed class ShardGrainState
@@ -12,4 +13,12 @@ public sealed class ShardGrainState
 
     [Id(1)]
     public string Address { get; set; } = "";
+
+    /// <summary>The owner's silo (<c>SiloAddress.ToParsableString</c>).</summary>
+    [Id(2)]
+    public string Silo { get; set; } = "";
+
+    /// <summary>True once the owner wrote its last checkpoint and stopped serving the shard.</summary>
+    [Id(3)]
+    public bool Released { get; set; }
 }

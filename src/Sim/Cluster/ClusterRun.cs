@@ -249,7 +249,12 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             }
 
             await SaveFinalMetrics(servers);
-            var lost = await LostUpdates.ReadAsync(servers.Where(s => !s.Process.Exited.IsCompleted).Select(s => s.Address).FirstOrDefault(), log);
+            var census = await ClusterCensus.ReadAsync(servers.Where(s => !s.Process.Exited.IsCompleted).Select(s => s.Address).FirstOrDefault(), log);
+            if (census is not null && (options.Servers > 1 || _kills.Count > 0))
+            {
+                var spread = string.Join(", ", servers.Select(s => $"{s.Name}: {census.ShardsPerServer.GetValueOrDefault(s.Address)}"));
+                log.WriteLine($"updates lost to kills: {census.LostUpdates}; shards held at the end: {spread}; shard moves seen by the learners: {_routeChanges}");
+            }
             if (outcome.ExitCode == 0 && options.Linger > 0)
             {
                 // The learners are done; the server (and Prometheus) stay up for the dashboards until the time is up or Ctrl-C.
@@ -259,7 +264,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
             await Task.WhenAll(servers.Select(s => s.Process.StopAsync(Grace)));
 
-            WriteSummary(outcome, children, clock.Elapsed, lost);
+            WriteSummary(outcome, children, clock.Elapsed, census);
             log.WriteLine(outcome.Message);
             log.WriteLine($"run directory: {Directory}");
             return outcome.ExitCode;
@@ -457,7 +462,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             learners = learnerArgs.Select((a, k) => new { name = _learners[k].Name, stepTime = _learners[k].StepTime, args = a }),
         }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
 
-    private void WriteSummary((int ExitCode, string Message) outcome, List<ChildProcess> children, TimeSpan elapsed, ulong? lost)
+    private void WriteSummary((int ExitCode, string Message) outcome, List<ChildProcess> children, TimeSpan elapsed, ClusterCensus? census)
     {
         lock (_gate)
         {
@@ -470,7 +475,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 servers = options.Servers,
                 shards = options.Servers > 1 ? options.ShardCount : 1,
                 kills = _kills.Select(k => new { server = k.Server, atSeconds = k.KilledAt, recoverySeconds = k.RecoverySeconds, restartedAtSeconds = k.RestartedAt }),
-                lostUpdates = lost,
+                lostUpdates = census?.LostUpdates,
+                shardsPerServer = census?.ShardsPerServer,
                 routeChanges = _routeChanges,
                 learners = _learners.Select((l, k) => new
                 {

@@ -4,11 +4,14 @@ using PsTraining.Protocol.Routing;
 
 namespace PsTraining.Sim.Cluster;
 
-/// <summary>The updates a run lost to crashes and failovers: the servers' own count (Stats.lost_updates), summed over every shard of the route table.</summary>
-internal static class LostUpdates
+/// <summary>
+/// The servers' own account at the end of a run, from the route table and each shard's statistics: the updates lost
+/// to crashes and failovers (Stats.lost_updates, summed over the shards) and how many shards each server holds.
+/// </summary>
+internal sealed record ClusterCensus(ulong LostUpdates, IReadOnlyDictionary<string, int> ShardsPerServer)
 {
-    /// <summary>The sum over the shards that <paramref name="address"/> routes to; null (and why, on the log) when it cannot be read.</summary>
-    public static async Task<ulong?> ReadAsync(string? address, TextWriter log)
+    /// <summary>Reads it through <paramref name="address"/>; null (and why, on the log) when it cannot be read.</summary>
+    public static async Task<ClusterCensus?> ReadAsync(string? address, TextWriter log)
     {
         if (address is null)
         {
@@ -28,11 +31,12 @@ internal static class LostUpdates
                 lost += (await (owner ?? seed).GetStatsAsync(TimeSpan.FromSeconds(10))).LostUpdates;
             }
 
-            return lost;
+            var perServer = table.Routes.GroupBy(r => r.Address == "" ? address : r.Address).ToDictionary(g => g.Key, g => g.Count());
+            return new ClusterCensus(lost, perServer);
         }
         catch (RpcException e)
         {
-            log.WriteLine($"the updates lost could not be read from {address}: {e.StatusCode}: {e.Status.Detail}");
+            log.WriteLine($"the servers' final state could not be read from {address}: {e.StatusCode}: {e.Status.Detail}");
             return null;
         }
     }
