@@ -203,6 +203,40 @@ public sealed partial class ShardClusterTests : IDisposable
     }
 
     [Fact]
+    public async Task A_server_restarted_serves_its_shards_under_a_new_generation_and_the_learner_follows()
+    {
+        var redis = await StartRedis();
+        var port = LoopbackPort.Free();
+        string[] args = ["--port", $"{port}", "--cluster-shards", "2", "--checkpoint-dir", Path.Combine(_dir, "checkpoints"), "--checkpoint-interval", "60"];
+        var address = await StartServer(0, redis, args);
+        var records = new List<Push>();
+        using var learner = StartLearner(address, records, "--steps", "100", "--step-time", "0.04");
+        await WaitUntil(() => Count(records) >= 30, learner);
+        await _servers[0].StopAsync(TimeSpan.FromSeconds(30)); // its shards are checkpointed as they are released
+        Assert.Equal(0, await _servers[0].Exited);
+        _servers.Clear();
+        Assert.Equal(address, await StartServer(0, redis, args)); // the same address; Redis remembers the shards' generations
+
+        Assert.Equal(0, await learner.Exited.WaitAsync(Timeout));
+        using var client = new ParameterServerClient(address);
+        foreach (var route in (await client.GetRoutesAsync(TimeSpan.FromSeconds(30))).Routes)
+        {
+            Assert.Equal(2UL, route.Generation);
+            using var owner = new ParameterServerClient(address, new ParameterServerClientOptions { Route = RouteBook(route) });
+            var stats = await owner.GetStatsAsync(TimeSpan.FromSeconds(10));
+            Assert.Equal(0UL, stats.LostUpdates);
+            Assert.Equal(stats.Learners.Single(l => l.Name == "learner-1").LastSequence, stats.Version);
+        }
+
+        // The learner's calls named generation 1 until it read the routes again: then the same server, generation 2.
+        var log = File.ReadAllText(Path.Combine(_dir, "learner-1.log"));
+        foreach (var shard in new[] { 0, 1 })
+        {
+            Assert.Contains($"shard {shard} moved from {address} (generation 1) to {address.ToString().TrimEnd('/')} (generation 2)", log);
+        }
+    }
+
+    [Fact]
     public async Task Redis_unavailable_at_start_is_a_clear_error_that_names_it()
     {
         var port = LoopbackPort.Free(); // nothing listens there
@@ -227,7 +261,8 @@ public sealed partial class ShardClusterTests : IDisposable
     {
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
-            ["--cluster", "redis", "--redis", redis.Address, "--port", "0", "--metrics-port", "-1", "--status-interval", "1", .. extra], Path.Combine(_dir, $"ps-{k}.log"),
+            ["--cluster", "redis", "--redis", redis.Address, .. extra.Contains("--port") ? extra : ["--port", "0", .. extra], "--metrics-port", "-1", "--status-interval", "1"],
+            Path.Combine(_dir, $"ps-{k}.log"),
             line =>
             {
                 if (ListeningPattern().Match(line) is { Success: true } m)
