@@ -123,8 +123,9 @@ public static class Program
     }
 
     /// <summary>
-    /// A cluster member: an Orleans silo whose shard grains load their shards' cores here (from --checkpoint-dir, which
-    /// every member must be able to read), and the gRPC front door to them; any member answers GetRoutes.
+    /// A cluster member: an Orleans silo whose shard grains load their shards' cores here (from --checkpoint-dir, or the
+    /// cluster's Redis with --checkpoint-redis: every member must be able to read them), and the gRPC front door to them;
+    /// any member answers GetRoutes.
     /// </summary>
     private static async Task<int> RunClusterMemberAsync(ServerOptions options, ShardClusterOptions cluster, ParameterLayout model, float[] weights,
         ServerHostOptions hostOptions, PsInstruments instruments, StopSignals signals)
@@ -135,11 +136,27 @@ public static class Program
             return 2;
         }
 
+        StackExchange.Redis.ConnectionMultiplexer? checkpointRedis = null;
+        if (options.CheckpointRedis)
+        {
+            try
+            {
+                checkpointRedis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(ShardSilo.RedisOptions(cluster.Redis!));
+            }
+            catch (StackExchange.Redis.RedisConnectionException e)
+            {
+                Console.Error.WriteLine($"cannot reach Redis at {cluster.Redis} (--redis), which holds the cluster's checkpoints (--checkpoint-redis): {e.Message}");
+                return 2;
+            }
+        }
+
+        using var closeRedis = checkpointRedis;
         var shardModel = new ShardModel(options.Model, model, weights, options.ClusterShards, options.Core)
         {
-            CheckpointRoot = options.CheckpointDirectory,
+            Checkpoints = options.CheckpointDirectory is { } dir ? ShardModel.InFolder(dir, options.KeepCheckpoints)
+                : checkpointRedis is { } connection ? s => new RedisCheckpointStore(connection.GetDatabase(), $"pstraining:{cluster.ClusterId}:shard-{s}", options.KeepCheckpoints)
+                : _ => null,
             CheckpointInterval = options.CheckpointInterval,
-            KeepCheckpoints = options.KeepCheckpoints,
         };
         if (cluster.Kubernetes && !ShardSilo.InPod)
         {
@@ -172,7 +189,7 @@ public static class Program
         Console.WriteLine($"parameter server listening on {address} (cluster member of '{cluster.ClusterId}' with {(cluster.Redis is null ? "localhost" : $"Redis {cluster.Redis}")} " +
                           $"clustering; model {options.Model}, {model.TotalLength} floats in {options.ClusterShards} shards, policy {options.Core.Policy}, " +
                           $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
-                          $"{(options.CheckpointDirectory is null ? "; no --checkpoint-dir: a failed-over shard starts again from the initial weights" : "")})");
+                          (options.CheckpointRedis ? "; checkpoints in Redis" : options.CheckpointDirectory is null ? "; no checkpoints: a failed-over shard starts again from the initial weights" : "") + ")");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStop = signals.Token.Register(() => stop.TrySetResult());
         await ReportShardsUntil(stop.Task, served, options.StatusInterval);

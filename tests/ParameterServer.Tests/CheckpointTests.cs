@@ -58,7 +58,7 @@ public sealed class CheckpointTests : IDisposable
 
         var skipped = new List<string>();
         var loaded = store.LoadNewest(skipped);
-        Assert.Equal(1UL, loaded!.Value.State.Version);
+        Assert.Equal(1UL, loaded!.State.Version);
         Assert.Single(skipped);
         Assert.Equal(2UL, store.ReadHighWater());
 

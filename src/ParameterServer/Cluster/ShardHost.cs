@@ -31,9 +31,8 @@ public sealed class ShardHost(ShardModel model, ServedShards served, PsInstrumen
         var what = $"shard {shard} (generation {generation})";
         var fresh = new ParameterServerCore(range.Layout, model.InitialWeights.AsSpan(range.Start, range.Length), model.Core, instruments: instruments);
         var core = fresh;
-        if (model.CheckpointDirectory(shard) is { } dir)
+        if (model.Checkpoints(shard) is { } store)
         {
-            var store = new CheckpointStore(dir, model.KeepCheckpoints);
             core = CheckpointResume.Resume(store, model.Model, what, fresh, model.Core, instruments, Console.WriteLine);
             var checkpointer = new Checkpointer(core, store, model.Model, model.CheckpointInterval);
             var stop = new CancellationTokenSource();

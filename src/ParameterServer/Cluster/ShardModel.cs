@@ -1,4 +1,5 @@
 using PsTraining.ParameterServer.Core;
+using PsTraining.ParameterServer.Durability;
 using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Cluster;
@@ -6,18 +7,17 @@ namespace PsTraining.ParameterServer.Cluster;
 /// <summary>
 /// What every server of a cluster must agree on: the model, its initial weights, how it is cut into
 /// <see cref="Shards"/> shards (shard s is <see cref="ParameterPartition.Of"/>(layout, s, S)), the core's options, and
-/// where the shards' checkpoints are (a directory every server can read, for failover).
+/// where the shards' checkpoints are (a folder, or a Redis, that every server can read: that is what failover needs).
 /// </summary>
 public sealed record ShardModel(string Model, ParameterLayout Layout, float[] InitialWeights, int Shards, CoreOptions Core)
 {
-    public string? CheckpointRoot { get; init; }
+    /// <summary>Shard s's checkpoints; null when the cluster keeps none.</summary>
+    public Func<int, ICheckpointStore?> Checkpoints { get; init; } = _ => null;
 
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    public int KeepCheckpoints { get; init; } = 3;
-
     public ParameterPartition Range(int shard) => ParameterPartition.Of(Layout, shard, Shards);
 
-    /// <summary>The folder of one shard's checkpoints, or null when the cluster keeps none.</summary>
-    public string? CheckpointDirectory(int shard) => CheckpointRoot is null ? null : Path.Combine(CheckpointRoot, $"shard-{shard}");
+    /// <summary>Shard s's checkpoints in a folder of their own under <paramref name="root"/>.</summary>
+    public static Func<int, ICheckpointStore?> InFolder(string root, int keep) => s => new CheckpointStore(Path.Combine(root, $"shard-{s}"), keep);
 }

@@ -66,7 +66,7 @@ public static class ShardSilo
     }
 
     /// <summary>Redis options that fail at once, naming the server, when it cannot be reached.</summary>
-    private static ConfigurationOptions RedisOptions(string redis)
+    public static ConfigurationOptions RedisOptions(string redis)
     {
         var options = ConfigurationOptions.Parse(redis);
         options.AbortOnConnectFail = true;

@@ -10,7 +10,7 @@ public static class CheckpointResume
     /// when there is none. Says on <paramref name="log"/> what it skipped, where it resumed and how many updates the
     /// last stop lost by the version's high-water mark. <paramref name="what"/> names the core in the messages.
     /// </summary>
-    public static ParameterServerCore Resume(CheckpointStore store, string model, string what, ParameterServerCore fresh, CoreOptions options,
+    public static ParameterServerCore Resume(ICheckpointStore store, string model, string what, ParameterServerCore fresh, CoreOptions options,
         PsInstruments? instruments, Action<string> log)
     {
         var skipped = new List<string>();
@@ -22,7 +22,7 @@ public static class CheckpointResume
 
         if (newest is not { } found)
         {
-            log($"no checkpoint in {store.Directory}: {what} starts from the initial weights of model {model}");
+            log($"no checkpoint in {store.Location}: {what} starts from the initial weights of model {model}");
             return fresh;
         }
 
@@ -30,7 +30,7 @@ public static class CheckpointResume
         if (found.Model != model || !found.Layout.Select(t => (t.Name, string.Join(",", t.Shape))).SequenceEqual(expected))
         {
             throw new ArgumentException($"{found.Path} holds model '{found.Model}' ({string.Join(", ", found.Layout.Select(t => t.Name))}), which does not match " +
-                                        $"{what} of model {model}; use another --checkpoint-dir");
+                                        $"{what} of model {model}; use another checkpoint folder (or Redis cluster id)");
         }
 
         var restored = ParameterServerCore.Restore(fresh.Layout, found.State, options, instruments: instruments);

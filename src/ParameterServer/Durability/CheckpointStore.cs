@@ -5,11 +5,9 @@ using PsTraining.Protocol;
 namespace PsTraining.ParameterServer.Durability;
 
 /// <summary>
-/// A folder of checkpoints named checkpoint-&lt;version&gt;.pst. Keeps the newest few, resumes from the newest one that
-/// verifies, and keeps a high-water mark of the version (written often and cheaply) so that a restart can say how
-/// many updates a crash lost.
+/// A folder of checkpoints named checkpoint-&lt;version&gt;.pst, and the version's high-water mark in the file "version".
 /// </summary>
-public sealed class CheckpointStore
+public sealed class CheckpointStore : ICheckpointStore
 {
     private const string Prefix = "checkpoint-";
     private const string Extension = ".pst";
@@ -24,6 +22,8 @@ public sealed class CheckpointStore
     }
 
     public string Directory { get; }
+
+    public string Location => Directory;
 
     public int Keep { get; }
 
@@ -40,15 +40,14 @@ public sealed class CheckpointStore
         return path;
     }
 
-    /// <summary>The newest checkpoint that verifies, and the files skipped on the way (torn or corrupt).</summary>
-    public (CoreState State, string Model, IReadOnlyList<(string Name, long[] Shape)> Layout, string Path)? LoadNewest(List<string> skipped)
+    public LoadedCheckpoint? LoadNewest(List<string> skipped)
     {
         foreach (var (path, _) in List())
         {
             try
             {
                 var (state, model, layout) = CheckpointFile.Read(path);
-                return (state, model, layout, path);
+                return new LoadedCheckpoint(state, model, layout, path);
             }
             catch (InvalidDataException e)
             {
@@ -59,7 +58,7 @@ public sealed class CheckpointStore
         return null;
     }
 
-    /// <summary>Records the latest version known to have been applied (atomically, without fsync: a hint, not a guarantee).</summary>
+    /// <summary>Atomically (a rename), without fsync: a hint, not a guarantee.</summary>
     public void WriteHighWater(ulong version)
     {
         var path = Path.Combine(Directory, HighWaterFile);

@@ -7,7 +7,7 @@ namespace PsTraining.ParameterServer.Hosting;
 /// Keeps a running server durable: a checkpoint every interval when the version moved, the version's high-water
 /// mark every second, and a final checkpoint on a clean stop.
 /// </summary>
-public sealed class Checkpointer(ParameterServerCore core, CheckpointStore store, string model, TimeSpan interval)
+public sealed class Checkpointer(ParameterServerCore core, ICheckpointStore store, string model, TimeSpan interval)
 {
     private ulong _checkpointed = core.Version;
     private ulong _highWater = core.Version;

@@ -40,6 +40,7 @@ public sealed record ServerOptions
         new("cluster-id", "the cluster's name: servers with the same --redis and --cluster-id form one cluster", "pstraining"),
         new("cluster-shards", "shards the model is cut into in a cluster (every server must give the same number; at least the number of servers)", "8"),
         new("silo-port", "Orleans silo-to-silo port of a cluster member; 0 picks a free one", "0"),
+        new("checkpoint-redis", "keep a cluster's shard checkpoints in its Redis (--redis) instead of --checkpoint-dir: for servers that share no volume", "false", IsFlag: true),
         new("advertise", "the gRPC address a cluster member gives learners in the route table (default: http(s)://127.0.0.1:PORT on loopback, the host's address otherwise)"),
     ];
 
@@ -85,6 +86,9 @@ public sealed record ServerOptions
     public int ClusterShards { get; init; }
 
     public string? Advertise { get; init; }
+
+    /// <summary>A cluster member keeps its shards' checkpoints in the cluster's Redis.</summary>
+    public bool CheckpointRedis { get; init; }
 
     /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
     public static (ServerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
@@ -156,7 +160,18 @@ public sealed record ServerOptions
             },
             ClusterShards = o.Int("cluster-shards", 1, 1024),
             Advertise = o.String("advertise"),
+            CheckpointRedis = o.Flag("checkpoint-redis"),
         };
+
+        if (options.CheckpointRedis && options.Cluster?.Redis is null)
+        {
+            o.Errors.Add("--checkpoint-redis: only a cluster member with Redis (--cluster redis or kubernetes) has a Redis to keep checkpoints in");
+        }
+
+        if (options.CheckpointRedis && options.CheckpointDirectory is not null)
+        {
+            o.Errors.Add("give --checkpoint-dir or --checkpoint-redis, not both");
+        }
 
         if (options.Cluster is not null && partition.Item2 > 1)
         {

@@ -106,12 +106,18 @@ public sealed partial class ShardClusterTests : IDisposable
         Assert.All(table.Routes, r => Assert.Equal(1UL, r.Generation));
     }
 
-    [Fact]
-    public async Task A_server_killed_mid_run_hands_its_shards_to_the_survivor_from_their_checkpoints()
+    [Theory]
+    [InlineData("folder")]
+    [InlineData("redis")]
+    public async Task A_server_killed_mid_run_hands_its_shards_to_the_survivor_from_their_checkpoints(string store)
     {
         var redis = await StartRedis();
         var checkpoints = Path.Combine(_dir, "checkpoints");
-        string[] durable = ["--cluster-shards", "4", "--checkpoint-dir", checkpoints, "--checkpoint-interval", "0.5"];
+        string[] durable = ["--cluster-shards", "4", "--checkpoint-interval", "0.5", .. store == "redis" ? ["--checkpoint-redis"] : new[] { "--checkpoint-dir", checkpoints }];
+        using var connection = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Address);
+        ICheckpointStore Checkpoints(int shard) => store == "redis"
+            ? new RedisCheckpointStore(connection.GetDatabase(), $"pstraining:pstraining:shard-{shard}")
+            : new CheckpointStore(Path.Combine(checkpoints, $"shard-{shard}"));
         var addresses = await Task.WhenAll(Enumerable.Range(0, 2).Select(k => StartServer(k, redis, durable)));
         using var seed = new ParameterServerClient(addresses[0]);
         var before = await seed.GetRoutesAsync(TimeSpan.FromSeconds(30));
@@ -125,7 +131,7 @@ public sealed partial class ShardClusterTests : IDisposable
         victim.Process.Kill(); // SIGKILL: nothing more is written
         await victim.Exited;
         // What the dead server left: the newest checkpoint of each of its shards. Nobody writes them until a survivor loads them.
-        var lastCheckpoint = moved.ToDictionary(s => s, s => new CheckpointStore(Path.Combine(checkpoints, $"shard-{s}")).List().Max(c => c.Version));
+        var lastCheckpoint = moved.ToDictionary(s => s, s => Checkpoints(s).LoadNewest([])!.State.Version);
         var atKill = Count(records);
 
         Assert.Equal(0, await learner.Exited.WaitAsync(Timeout));

@@ -220,6 +220,30 @@ public sealed class KubernetesManifestTests
     }
 
     [Fact]
+    public void The_redis_checkpoints_component_moves_the_checkpoints_from_the_shared_volume_into_redis()
+    {
+        using var temporary = new TemporaryDirectory();
+        CopyTree(DeployDirectory, temporary.Path);
+        Directory.CreateDirectory(Path.Combine(temporary.Path, "with-redis-checkpoints"));
+        File.WriteAllText(Path.Combine(temporary.Path, "with-redis-checkpoints", "kustomization.yaml"),
+            "resources:\n  - ../k8s/overlays/cpu\ncomponents:\n  - ../k8s/components/redis-checkpoints\n");
+        var rendered = Render(Path.Combine(temporary.Path, "with-redis-checkpoints"));
+
+        Assert.Empty(rendered.OfKind("PersistentVolumeClaim"));
+        var pod = rendered.Single("StatefulSet", "ps")["spec"]!["template"]!.AsObject();
+        var container = Containers(pod).Single();
+        Assert.DoesNotContain("checkpoints", pod["spec"]!["volumes"]!.AsArray().Select(v => (string)v!["name"]!));
+        Assert.DoesNotContain("checkpoints", container["volumeMounts"]!.AsArray().Select(m => (string)m!["name"]!));
+        // The server takes the options as they now stand (it refuses --checkpoint-redis without a Redis cluster, or beside --checkpoint-dir).
+        using var mounts = new TemporaryDirectory();
+        var replica = ContainerReplica.Of(rendered, "ps", container, 0).Mounted(rendered, pod, container, mounts.Path, "token");
+        var program = ProgramOptions.Resolve(ProgramOptions.Assembly(replica.Command), replica.Args, replica.Environment);
+        Assert.Equal("true", program["--checkpoint-redis"]);
+        Assert.Equal("", program["--checkpoint-dir"]);
+        Assert.Contains("--appendonly yes", string.Join(' ', Containers(rendered.Single("Deployment", "redis")["spec"]!["template"]!.AsObject()).Single()["args"]!.AsArray().Select(a => (string)a!)));
+    }
+
+    [Fact]
     public void Grafana_gets_the_dashboard_and_prometheus_operator_users_get_monitors_that_select_the_pods()
     {
         var rendered = Render("k8s/overlays/cpu");
