@@ -22,7 +22,9 @@ namespace PsTraining.Learner;
 /// keeps its sequence number, so the server applies it once; a server that restarted (from a checkpoint) is
 /// registered with again and pulled from afresh. A model sharded over several server processes (<c>--ps A,B,...</c>) is
 /// pulled from and pushed to every partition at once, each with its own session, sequence and retries
-/// (<see cref="ServerPartition"/>).
+/// (<see cref="ServerPartition"/>); given one address of a cluster, the learner reads its route table and does the same
+/// with every shard at its owner, reading the routes again when a call fails or is refused as not the owner, and
+/// telling a shard's new owner which push it last saw acknowledged (<see cref="RouteBook"/>).
 /// </summary>
 public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter log, Func<string, LearnerInstruments>? instruments = null)
 {

@@ -30,17 +30,27 @@ public sealed class ShardHost(ShardModel model, ServedShards served, PsInstrumen
         var range = model.Range(shard);
         var what = $"shard {shard} (generation {generation})";
         var fresh = new ParameterServerCore(range.Layout, model.InitialWeights.AsSpan(range.Start, range.Length), model.Core, instruments: instruments);
-        var core = fresh;
-        if (model.Checkpoints(shard) is { } store)
+        var store = model.Checkpoints(shard);
+        var core = store is null ? fresh : CheckpointResume.Resume(store, model.Model, what, fresh, model.Core, instruments, Console.WriteLine);
+        // Before the first call can come: it takes the version it starts from as checkpointed.
+        var checkpointer = store is null ? null : new Checkpointer(core, store, model.Model, model.CheckpointInterval);
+        try
         {
-            core = CheckpointResume.Resume(store, model.Model, what, fresh, model.Core, instruments, Console.WriteLine);
-            var checkpointer = new Checkpointer(core, store, model.Model, model.CheckpointInterval);
+            served.Add(new ServedShard(core, new ShardKey(shard, generation)));
+        }
+        catch
+        {
+            core.Dispose();
+            throw;
+        }
+
+        if (checkpointer is not null)
+        {
             var stop = new CancellationTokenSource();
             // On the thread pool, not the grain's scheduler: a deactivating grain waits for it to stop.
             _durable[shard] = new Durable(checkpointer, stop, Task.Run(() => checkpointer.RunAsync(stop.Token)));
         }
 
-        served.Add(new ServedShard(core, new ShardKey(shard, generation)));
         instruments?.ShardLoaded(why.ToString().ToLowerInvariant(), fromCheckpoint: !ReferenceEquals(core, fresh));
         Console.WriteLine($"serving {what}: {range}, version {core.Version}");
     }
