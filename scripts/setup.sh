@@ -39,14 +39,17 @@ command -v node >/dev/null || missing+=(nodejs)
 command -v npm >/dev/null || missing+=(npm)
 command -v kubectl >/dev/null || command -v curl >/dev/null || missing+=(curl ca-certificates)
 
+installed=0
 if ((${#missing[@]} > 0)); then
   install_packages
+  installed=1
 fi
 
 # The figure renderer's npm packages, at the versions package-lock.json pins.
 if [[ ! -f tools/plots/node_modules/.package-lock.json || tools/plots/package-lock.json -nt tools/plots/node_modules/.package-lock.json ]]; then
   echo "setup: installing the figure renderer's npm packages (tools/plots)" >&2
   npm ci --prefix tools/plots --omit=dev --no-audit --no-fund --loglevel=error
+  installed=1
 fi
 
 
@@ -62,4 +65,9 @@ if ! command -v kubectl >/dev/null; then
   [[ $(id -u) -eq 0 ]] || sudo=(sudo)
   "${sudo[@]}" install -m 0755 "$tmp/kubectl" /usr/local/bin/kubectl
   rm -rf "$tmp"
+  installed=1
+fi
+
+if ((installed == 0)); then
+  echo "setup: nothing to install (${#packages[@]} Debian packages, node and npm, the figure renderer's npm packages and kubectl are there)" >&2
 fi
