@@ -85,7 +85,16 @@ public static class Program
         using (core)
         {
             instruments.Observe(core);
-            var host = await ParameterServerHost.StartAsync(core, instruments, hostOptions);
+            ParameterServerHost host;
+            try
+            {
+                host = await ParameterServerHost.StartAsync(core, instruments, hostOptions);
+            }
+            catch (IOException e)
+            {
+                Console.Error.WriteLine(CannotListen(e));
+                return 2;
+            }
 
             // The metrics line comes first: whoever waits for "listening" has then seen both ports.
             var bound = options.ListenOnAll ? "0.0.0.0" : "127.0.0.1";
@@ -177,6 +186,11 @@ public static class Program
             Console.Error.WriteLine($"cannot reach Redis at {redis} (--redis), which holds the cluster's membership: {unreachable.Message}");
             return 2;
         }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine(CannotListen(e));
+            return 2;
+        }
 
         var scheme = options.TlsCertificate is null ? "http" : "https";
         var address = options.Advertise ?? $"{scheme}://{(options.ListenOnAll ? AdvertisedIp().ToString() : "127.0.0.1")}:{host.Port}";
@@ -198,6 +212,9 @@ public static class Program
         Console.WriteLine("stopped");
         return 0;
     }
+
+    /// <summary>Kestrel's bind failure (a port in use, an address not here), said with the options that choose it.</summary>
+    private static string CannotListen(IOException e) => $"cannot serve: {e.Message} (choose another --port or --metrics-port)";
 
     private static T? Find<T>(Exception? e) where T : Exception
     {

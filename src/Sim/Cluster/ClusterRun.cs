@@ -1,7 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Grpc.Core;
+using PsTraining.Protocol.Client;
+using PsTraining.Protocol.Health.V1;
 using Spectre.Console;
+using Proto = PsTraining.Protocol.V1;
 using Spectre.Console.Rendering;
 
 namespace PsTraining.Sim.Cluster;
@@ -9,7 +13,8 @@ namespace PsTraining.Sim.Cluster;
 /// <summary>
 /// A local multi-process run: one parameter-server process, or with --servers N a cluster of N (Orleans silos with
 /// Redis clustering on a redis-server started here, sharing the model's shards), and learner processes on loopback,
-/// given one server's address; a live view of each learner; fault injection (--kill-server K@T, --restart-after S); and
+/// given one server's address (the launcher picks every server's ports and starts the learners once each server's
+/// grpc.health check says SERVING); a live view of each learner; fault injection (--kill-server K@T, --restart-after S); and
 /// a run directory: config.json, pushes.jsonl (one line per applied push), evals.jsonl, routes.jsonl (each shard a
 /// learner found at a new owner), the processes' logs, checkpoints/, metrics-final*.prom (the servers' /metrics once
 /// the learners are done) and summary.json (with each kill, its seconds to recovery, and the updates lost); with
@@ -52,7 +57,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
             for (var k = 0; k < options.Servers; k++)
             {
-                var server = await StartServerAsync(k, ServerArgs(k, options.Port == 0 ? 0 : options.Port + k), interrupt);
+                var server = await StartServerAsync(k, ServerArgs(k), interrupt);
                 if (server is null)
                 {
                     return interrupt.IsCancellationRequested ? 130 : 1;
@@ -71,16 +76,26 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
     }
 
-    /// <summary>Server k's options: a lone server's, or a cluster member's (the shared checkpoint folder lets any member take any shard).</summary>
-    private List<string> ServerArgs(int k, int port)
+    /// <summary>
+    /// Server k's options: a lone server's, or a cluster member's (the shared checkpoint folder lets any member take any
+    /// shard). The launcher picks the ports, so that it knows where to ask whether the server is ready.
+    /// </summary>
+    private List<string> ServerArgs(int k)
     {
+        var port = options.Port == 0 ? LoopbackPort.Free() : options.Port + k;
+        var metricsPort = options.MetricsPort switch
+        {
+            < 0 => -1,
+            0 => LoopbackPort.Free(),
+            var first => first + k,
+        };
         var args = new List<string>
         {
             "--port", $"{port}", "--model", options.Model, "--policy", options.Policy, "--seed", $"{options.Seed}",
             "--learning-rate", options.LearningRate.ToString(CultureInfo.InvariantCulture), "--status-interval", "5",
             "--checkpoint-dir", Path.Combine(Directory, "checkpoints"),
             "--checkpoint-interval", options.CheckpointInterval.ToString(CultureInfo.InvariantCulture),
-            "--metrics-port", $"{(options.MetricsPort <= 0 ? options.MetricsPort : options.MetricsPort + k)}",
+            "--metrics-port", $"{metricsPort}",
         };
         if (_redis is not null)
         {
@@ -90,12 +105,13 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         return args;
     }
 
-    /// <summary>Parameter-server process k, once it listens; null (and why, on the log) when it did not start.</summary>
+    /// <summary>
+    /// Parameter-server process k, once its gRPC health service says the ParameterServer service is SERVING (on the
+    /// port the launcher gave it); null (and why, on the log) when it did not get there.
+    /// </summary>
     private async Task<ServerProcess?> StartServerAsync(int k, List<string> args, CancellationToken interrupt)
     {
         var name = options.Servers > 1 ? $"parameter server {k}" : "parameter server";
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        string? metricsUrl = null;
         var logName = options.Servers > 1 ? $"ps-{k}" : "ps";
         var logPath = Path.Combine(Directory, $"{logName}.log");
         for (var n = 2; File.Exists(logPath); n++)
@@ -103,36 +119,57 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             logPath = Path.Combine(Directory, $"{logName}.{n}.log"); // a restarted server logs beside its first life
         }
 
-        var process = ChildProcess.Start(name, "PsTraining.ParameterServer.dll", args, logPath, line =>
-        {
-            if (line.StartsWith("metrics on ", StringComparison.Ordinal))
-            {
-                metricsUrl = line["metrics on ".Length..];
-            }
-
-            const string marker = "listening on http://127.0.0.1:";
-            var at = line.IndexOf(marker, StringComparison.Ordinal);
-            if (at >= 0)
-            {
-                var rest = line[(at + marker.Length)..];
-                listening.TrySetResult(int.Parse(rest[..rest.IndexOf(' ', StringComparison.Ordinal)], CultureInfo.InvariantCulture));
-            }
-        });
-        var started = await Task.WhenAny(listening.Task, process.Exited, Task.Delay(TimeSpan.FromSeconds(60), interrupt));
-        if (started != listening.Task)
+        var port = int.Parse(args[args.IndexOf("--port") + 1], CultureInfo.InvariantCulture);
+        var metricsPort = int.Parse(args[args.IndexOf("--metrics-port") + 1], CultureInfo.InvariantCulture);
+        var address = $"http://127.0.0.1:{port}";
+        var process = ChildProcess.Start(name, "PsTraining.ParameterServer.dll", args, logPath);
+        var ready = await ServingAsync(new Uri(address), process, TimeSpan.FromSeconds(60), interrupt);
+        if (ready is not null)
         {
             await process.StopAsync(Grace);
-            log.WriteLine(started == process.Exited ? $"the {name} exited ({process.Exited.Result}) before listening:\n{process.Tail()}"
-                : interrupt.IsCancellationRequested ? $"interrupted before the {name} was listening" : $"the {name} did not start listening within 60 s");
+            log.WriteLine(process.Exited.IsCompleted && !interrupt.IsCancellationRequested
+                ? $"the {name} exited ({process.Exited.Result}) before serving:\n{process.Tail()}"
+                : interrupt.IsCancellationRequested ? $"interrupted before the {name} was serving" : $"the {name} did not answer its health check within 60 s ({ready})");
             process.Dispose();
             return null;
         }
 
-        var address = $"http://127.0.0.1:{listening.Task.Result}";
+        var metricsUrl = metricsPort > 0 ? $"http://127.0.0.1:{metricsPort}/metrics" : null;
         log.WriteLine($"{name} on {address}{(metricsUrl is null ? "" : $", metrics on {metricsUrl}")}; run directory {Directory}");
-        // A restart keeps the address the learners know.
-        args[args.IndexOf("--port") + 1] = $"{listening.Task.Result}";
         return new ServerProcess(name, address, metricsUrl, args, process);
+    }
+
+    /// <summary>Waits until the server at <paramref name="address"/> answers its named health check with SERVING; null then, else why not.</summary>
+    private static async Task<string?> ServingAsync(Uri address, ChildProcess process, TimeSpan timeout, CancellationToken interrupt)
+    {
+        using var client = new ParameterServerClient(address);
+        var deadline = DateTime.UtcNow + timeout;
+        var last = "no answer yet";
+        while (DateTime.UtcNow < deadline && !process.Exited.IsCompleted && !interrupt.IsCancellationRequested)
+        {
+            try
+            {
+                var health = await client.CheckHealthAsync(Proto.ParameterServer.Descriptor.FullName, TimeSpan.FromSeconds(2), interrupt);
+                if (health.Status == HealthCheckResponse.Types.ServingStatus.Serving)
+                {
+                    return null;
+                }
+
+                last = $"status {health.Status}";
+            }
+            catch (RpcException e)
+            {
+                last = $"{e.StatusCode}: {e.Status.Detail}";
+            }
+            catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+            {
+                break;
+            }
+
+            await Task.Delay(100, interrupt).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+
+        return last;
     }
 
     /// <summary>

@@ -26,7 +26,7 @@ public sealed class RedisServer : IDisposable
     /// <summary>Starts redis-server and waits until it answers PING; its log goes to <paramref name="logPath"/>.</summary>
     public static async Task<RedisServer> StartAsync(string logPath, TimeSpan? timeout = null)
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         ChildProcess process;
         try
         {
@@ -70,13 +70,6 @@ public sealed class RedisServer : IDisposable
         {
             return false;
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public void Dispose() => _process.Dispose();

@@ -17,6 +17,20 @@ public sealed partial class ClusterTests : IDisposable
     private readonly string _dir = Directory.CreateTempSubdirectory("pstraining-cluster-").FullName;
 
     [Fact]
+    public void A_server_that_cannot_serve_stops_the_launcher_with_its_reason()
+    {
+        // The launcher gives the server its port and waits for its health check; a port that is taken ends the run.
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var (code, output, error) = SimProcess.Run(Timeout, "cluster", "--port", $"{port}", "--metrics-port", "-1", "--duration", "5", "--out", Path.Combine(_dir, "run"));
+        Assert.Equal(1, code);
+        Assert.Contains("the parameter server exited (", output + error);
+        Assert.Contains("before serving", output + error);
+        Assert.Contains("address already in use", (output + error).ToLowerInvariant());
+    }
+
+    [Fact]
     public void Learners_at_0_2_and_0_5_seconds_get_the_simulators_staleness_away_from_ties()
     {
         var run = Path.Combine(_dir, "run");

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace PsTraining.Sim.Tests;
+namespace PsTraining.Sim.Cluster;
 
 /// <summary>A loopback port that was free a moment ago, for a child process to listen on.</summary>
 internal static class LoopbackPort
