@@ -114,7 +114,7 @@ public static class Program
             var checkpointer = store is null ? null : new Checkpointer(core, store, options.Model, options.CheckpointInterval);
             var checkpoints = checkpointer?.RunAsync(stopCheckpoints.Token) ?? Task.CompletedTask;
 
-            await ReportUntil(stop.Task, core, options.StatusInterval);
+            await PrintEvery(options.StatusInterval, stop.Task, CoreStatus(core, options.StatusInterval));
 
             Console.WriteLine($"stopping: draining calls in flight (version {core.Version})");
             await host.DisposeAsync();
@@ -175,11 +175,12 @@ public static class Program
         var served = ServedShards.ForCluster();
         await using var shardHost = new ShardHost(shardModel, served, instruments);
         instruments.ObserveShards(() => served.All.Select(s => (s.Key.Shard, s.Core)));
+        var advertisedIp = options.ListenOnAll ? AdvertisedIp() : null;
         ParameterServerHost host;
         try
         {
             host = await ParameterServerHost.StartAsync(served, services => new ClusterRoutes(services.GetRequiredService<IGrainFactory>(), shardModel), instruments,
-                hostOptions, builder => ShardSilo.Configure(builder, cluster with { AdvertisedIp = options.ListenOnAll ? AdvertisedIp() : null }, shardHost));
+                hostOptions, builder => ShardSilo.Configure(builder, cluster with { AdvertisedIp = advertisedIp, ReservedPorts = [options.Port, options.MetricsPort ?? 0] }, shardHost));
         }
         catch (Exception e) when (cluster.Redis is { } redis && Find<StackExchange.Redis.RedisConnectionException>(e) is { } unreachable)
         {
@@ -193,7 +194,7 @@ public static class Program
         }
 
         var scheme = options.TlsCertificate is null ? "http" : "https";
-        var address = options.Advertise ?? $"{scheme}://{(options.ListenOnAll ? AdvertisedIp().ToString() : "127.0.0.1")}:{host.Port}";
+        var address = options.Advertise ?? $"{scheme}://{advertisedIp?.ToString() ?? "127.0.0.1"}:{host.Port}";
         shardHost.SetAddress(address);
         if (host.MetricsPort is { } metricsPort)
         {
@@ -206,7 +207,7 @@ public static class Program
                           (options.CheckpointRedis ? "; checkpoints in Redis" : options.CheckpointDirectory is null ? "; no checkpoints: a failed-over shard starts again from the initial weights" : "") + ")");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStop = signals.Token.Register(() => stop.TrySetResult());
-        await ReportShardsUntil(stop.Task, served, options.StatusInterval);
+        await PrintEvery(options.StatusInterval, stop.Task, ShardsStatus(served, options.StatusInterval));
         Console.WriteLine("stopping: handing the shards back");
         await host.DisposeAsync();
         Console.WriteLine("stopped");
@@ -241,8 +242,8 @@ public static class Program
             : System.Net.Dns.GetHostAddresses(System.Net.Dns.GetHostName()).FirstOrDefault(a => a.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork)
               ?? System.Net.IPAddress.Loopback;
 
-    /// <summary>A status line per interval: the shards served here, each with its generation, version and pushes per second.</summary>
-    private static async Task ReportShardsUntil(Task stop, ServedShards served, TimeSpan interval)
+    /// <summary>Prints <paramref name="line"/>() every <paramref name="interval"/> until <paramref name="stop"/>; nothing when the interval is 0.</summary>
+    private static async Task PrintEvery(TimeSpan interval, Task stop, Func<string> line)
     {
         if (interval <= TimeSpan.Zero)
         {
@@ -250,8 +251,32 @@ public static class Program
             return;
         }
 
-        var last = new Dictionary<ShardKey, ulong>();
         while (await Task.WhenAny(stop, Task.Delay(interval)) != stop)
+        {
+            Console.WriteLine(line());
+        }
+    }
+
+    /// <summary>A lone server's status line: version, pushes per second, and each learner's staleness and loss.</summary>
+    private static Func<string> CoreStatus(ParameterServerCore core, TimeSpan interval)
+    {
+        var lastApplied = 0UL;
+        return () =>
+        {
+            var s = core.Stats();
+            var rate = (s.Applied - lastApplied) / interval.TotalSeconds;
+            lastApplied = s.Applied;
+            var learners = string.Join("  ", s.Learners.Where(l => l.Live).Select(l =>
+                string.Create(CultureInfo.InvariantCulture, $"{l.Name}: staleness mean {l.MeanStaleness:F2} max {l.MaxStaleness} loss {l.LastLoss:F4}")));
+            return string.Create(CultureInfo.InvariantCulture, $"version {s.Version}  {rate:F1} pushes/s  duplicates {s.Duplicates}  rejected {s.Rejected}  {learners}");
+        };
+    }
+
+    /// <summary>A cluster member's status line: the shards served here, each with its generation, version and pushes per second.</summary>
+    private static Func<string> ShardsStatus(ServedShards served, TimeSpan interval)
+    {
+        var last = new Dictionary<ShardKey, ulong>();
+        return () =>
         {
             var shards = served.All.Select(s => (s.Key, Stats: s.Core.Stats())).ToList();
             var parts = shards.Select(s =>
@@ -261,29 +286,7 @@ public static class Program
                 return string.Create(CultureInfo.InvariantCulture, $"shard {s.Key.Shard} (gen {s.Key.Generation}): version {s.Stats.Version}, {rate:F1} pushes/s{lost}");
             }).ToList();
             last = shards.ToDictionary(s => s.Key, s => s.Stats.Applied);
-            Console.WriteLine(shards.Count == 0 ? "no shards served here" : string.Join("  ", parts));
-        }
-    }
-
-    /// <summary>A status line per interval: version, pushes per second, and each learner's staleness and loss.</summary>
-    private static async Task ReportUntil(Task stop, ParameterServerCore core, TimeSpan interval)
-    {
-        if (interval <= TimeSpan.Zero)
-        {
-            await stop;
-            return;
-        }
-
-        var lastApplied = 0UL;
-        while (await Task.WhenAny(stop, Task.Delay(interval)) != stop)
-        {
-            var s = core.Stats();
-            var rate = (s.Applied - lastApplied) / interval.TotalSeconds;
-            lastApplied = s.Applied;
-            var learners = string.Join("  ", s.Learners.Where(l => l.Live).Select(l =>
-                string.Create(CultureInfo.InvariantCulture, $"{l.Name}: staleness mean {l.MeanStaleness:F2} max {l.MaxStaleness} loss {l.LastLoss:F4}")));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"version {s.Version}  {rate:F1} pushes/s  duplicates {s.Duplicates}  rejected {s.Rejected}  {learners}"));
-        }
+            return shards.Count == 0 ? "no shards served here" : string.Join("  ", parts);
+        };
     }
 }

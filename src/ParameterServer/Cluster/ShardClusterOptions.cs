@@ -14,8 +14,11 @@ public sealed record ShardClusterOptions
 
     public string ClusterId { get; init; } = "pstraining";
 
-    /// <summary>The silo-to-silo port; 0 picks a free one.</summary>
+    /// <summary>The silo-to-silo port; 0 picks a free one, other than <see cref="ReservedPorts"/>.</summary>
     public int SiloPort { get; init; }
+
+    /// <summary>The server's own gRPC and metrics ports, which a free silo port must not take before they are bound.</summary>
+    public int[] ReservedPorts { get; init; } = [];
 
     /// <summary>The address this silo gives its peers; null: 127.0.0.1 when the server listens on loopback only, else the host's first address.</summary>
     public System.Net.IPAddress? AdvertisedIp { get; init; }

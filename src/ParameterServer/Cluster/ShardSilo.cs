@@ -1,11 +1,11 @@
 using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using PsTraining.Hosting;
 using StackExchange.Redis;
 
 namespace PsTraining.ParameterServer.Cluster;
@@ -31,7 +31,7 @@ public static class ShardSilo
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleans(silo =>
         {
-            var siloPort = options.SiloPort == 0 ? FreePort() : options.SiloPort;
+            var siloPort = options.SiloPort == 0 ? LoopbackPort.Free(except: options.ReservedPorts) : options.SiloPort;
             if (options.Redis is { } redis)
             {
                 silo.UseRedisClustering(clustering => clustering.ConfigurationOptions = RedisOptions(redis));
@@ -72,12 +72,5 @@ public static class ShardSilo
         options.AbortOnConnectFail = true;
         options.ConnectTimeout = 3000;
         return options;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -32,7 +32,8 @@ public sealed class RedisCheckpointStore : ICheckpointStore
 
     private RedisKey HighWater => $"{_prefix}:version";
 
-    private RedisKey Checkpoint(ulong version) => $"{_prefix}:checkpoint:{version:D12}";
+    /// <summary>The key of one checkpoint, which is also the name it goes by in messages.</summary>
+    private string Checkpoint(ulong version) => $"{_prefix}:checkpoint:{version:D12}";
 
     public string Save(CoreState state, string model, ParameterLayout layout)
     {
@@ -52,7 +53,7 @@ public sealed class RedisCheckpointStore : ICheckpointStore
             drop.Execute();
         }
 
-        return $"{_prefix}:checkpoint:{state.Version:D12}";
+        return key;
     }
 
     public LoadedCheckpoint? LoadNewest(List<string> skipped)
@@ -60,8 +61,8 @@ public sealed class RedisCheckpointStore : ICheckpointStore
         foreach (var member in _redis.SortedSetRangeByRank(Index, order: Order.Descending))
         {
             var version = ulong.Parse((string)member!, CultureInfo.InvariantCulture);
-            var name = $"{_prefix}:checkpoint:{version:D12}";
-            var bytes = (byte[]?)_redis.StringGet(Checkpoint(version));
+            var name = Checkpoint(version);
+            var bytes = (byte[]?)_redis.StringGet(name);
             if (bytes is null)
             {
                 skipped.Add($"'{name}' is listed but missing");

@@ -1,3 +1,4 @@
+using PsTraining.Hosting;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -86,7 +87,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         var metricsPort = options.MetricsPort switch
         {
             < 0 => -1,
-            0 => LoopbackPort.Free(),
+            0 => LoopbackPort.Free(except: [port]),
             var first => first + k,
         };
         var args = new List<string>
@@ -180,8 +181,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     {
         foreach (var kill in _kills)
         {
-            var wait = _startAt.AddSeconds(kill.At) - DateTimeOffset.UtcNow;
-            if (wait > TimeSpan.Zero)
+            // A timer may fire a little early: wait again until the kill is due, so that it never comes before T.
+            for (var wait = _startAt.AddSeconds(kill.At) - DateTimeOffset.UtcNow; wait > TimeSpan.Zero; wait = _startAt.AddSeconds(kill.At) - DateTimeOffset.UtcNow)
             {
                 await Task.Delay(wait, stop);
             }
@@ -191,7 +192,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
             {
                 server.Killed = true;
                 kill.KilledAt = Seconds();
-                kill.Waiting.UnionWith(_learners.Where(l => l.State is "starting" or "training").Select(l => l.Name));
+                // The learners still to push: not those done, nor those that have pushed their last step and are exiting.
+                kill.Waiting.UnionWith(_learners.Where(l => l.State is "starting" or "training" && (options.Steps == 0 || l.Steps < options.Steps)).Select(l => l.Name));
             }
 
             server.Process.Process.Kill(); // SIGKILL: no last checkpoint, no goodbye to the cluster

@@ -31,7 +31,7 @@ public sealed partial class MetricsTests
     public async Task With_an_otlp_endpoint_set_the_server_also_exports_its_metrics_over_otlp()
     {
         // A plain HTTP listener standing in for an OpenTelemetry collector's OTLP/HTTP receiver.
-        var port = FreeLoopbackPort();
+        var port = PsTraining.Hosting.LoopbackPort.Free();
         using var collector = new System.Net.HttpListener();
         collector.Prefixes.Add($"http://127.0.0.1:{port}/");
         collector.Start();
@@ -181,11 +181,4 @@ public sealed partial class MetricsTests
 
     [GeneratedRegex(@"^# TYPE (\S+) ", RegexOptions.Multiline)]
     private static partial Regex TypeLines();
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }

@@ -1,3 +1,4 @@
+using PsTraining.Hosting;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.Sim.Cluster;
 

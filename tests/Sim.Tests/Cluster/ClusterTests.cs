@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using PsTraining.Hosting;
 using PsTraining.ParameterServer.Core;
 using PsTraining.Sim.Cluster;
 using PsTraining.Sim.Simulation;

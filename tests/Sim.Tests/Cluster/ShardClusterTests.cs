@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Core;
+using PsTraining.Hosting;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.Protocol.Client;
 using PsTraining.Protocol.Routing;

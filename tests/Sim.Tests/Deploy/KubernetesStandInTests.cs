@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using PsTraining.Hosting;
 using PsTraining.Protocol.Client;
 using PsTraining.Protocol.Health.V1;
 using PsTraining.Sim.Cluster;
