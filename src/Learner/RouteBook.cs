@@ -8,8 +8,8 @@ namespace PsTraining.Learner;
 
 /// <summary>
 /// Where a cluster's shards are, as a learner learns it: the route table, read from the one address it was given or,
-/// when that server is gone, from any server the last table named. A lone server (or one that has no GetRoutes) gives
-/// no table: the learner then talks to the address it was given, as before clusters.
+/// when that server is gone, from any server the last table named. A server of one shard at the address it was given
+/// (or one that has no GetRoutes) gives no table: the learner then talks to that address, naming no shard, as before clusters.
 /// </summary>
 public sealed class RouteBook(Uri seed, ParameterServerClientOptions clientOptions, TimeSpan callTimeout) : IDisposable
 {
@@ -19,7 +19,7 @@ public sealed class RouteBook(Uri seed, ParameterServerClientOptions clientOptio
     private long _reads;
 
     /// <summary>
-    /// Reads the table from the seed, or the servers the last table named; null when the seed is a lone server. Shards
+    /// Reads the table from the seed, or the servers the last table named; null when the seed serves the whole model as one shard. Shards
     /// that fail together read once: a caller that waited while another read gets that table.
     /// </summary>
     public async Task<RouteTable?> ReadAsync(CancellationToken cancellation)
@@ -47,6 +47,12 @@ public sealed class RouteBook(Uri seed, ParameterServerClientOptions clientOptio
                 if (table.Routes.Count == 1 && table.Routes[0].Address == "")
                 {
                     return null;
+                }
+
+                // A one-process cluster names no address: its shards are all at the one this table came from.
+                foreach (var route in table.Routes.Where(r => r.Address == ""))
+                {
+                    route.Address = address.ToString();
                 }
 
                 _table = table;

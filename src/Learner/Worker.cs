@@ -275,7 +275,7 @@ public sealed class Worker(LearnerOptions options, TextWriter output, TextWriter
         return pulled.All(p => p.Ok) ? [.. pulled.Select(p => p.Value)] : null;
     }
 
-    /// <summary>The cluster's route table from the one address given (retrying while it is unreachable), or null for a lone server.</summary>
+    /// <summary>The cluster's route table from the one address given (retrying while it is unreachable), or null for a server of one shard.</summary>
     private async Task<RouteTable?> ReadRoutesAsync(RouteBook routes, Backoff backoff, CancellationToken stop)
     {
         while (true)

@@ -40,9 +40,7 @@ public static class Program
             return 2;
         }
 
-        return options.Cluster is { } cluster
-            ? await RunClusterMemberAsync(options, cluster, model, weights, HostOptions(options, token), instruments, signals)
-            : await RunLoneAsync(options, model, weights, HostOptions(options, token), instruments, signals);
+        return await RunSiloAsync(options, model, weights, HostOptions(options, token), instruments, signals);
     }
 
     private static ServerHostOptions HostOptions(ServerOptions options, BearerToken? token) => new()
@@ -58,90 +56,22 @@ public static class Program
         Metrics = new MetricsOptions("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", options.MetricsPort, !options.ListenOnAll),
     };
 
-    /// <summary>A lone server: one core (the model, or its --partition), resumed from --checkpoint-dir.</summary>
-    private static async Task<int> RunLoneAsync(ServerOptions options, ParameterLayout model, float[] weights, ServerHostOptions hostOptions, PsInstruments instruments,
+    /// <summary>
+    /// The server: an Orleans silo whose shard grains load their shards' cores here (from --checkpoint-dir, or the
+    /// cluster's Redis with --checkpoint-redis: with several servers every one must be able to read them), and the gRPC
+    /// front door to them; any server answers GetRoutes. With localhost clustering the process is a cluster of one: it
+    /// places every shard on itself before it says it is ready, and its routes name no address (the one the learner
+    /// called), so that it is reached by whatever name a learner was given.
+    /// </summary>
+    private static async Task<int> RunSiloAsync(ServerOptions options, ParameterLayout model, float[] weights, ServerHostOptions hostOptions, PsInstruments instruments,
         StopSignals signals)
     {
-        ParameterServerCore core;
-        ParameterPartition partition;
-        CheckpointStore? store = null;
-        try
+        var cluster = options.Cluster;
+        var oneProcess = cluster.Redis is null;
+        var partition = ParameterPartition.Of(model, options.Partition.Index, options.Partition.Count);
+        if (options.ClusterShards > partition.Length)
         {
-            partition = ParameterPartition.Of(model, options.Partition.Index, options.Partition.Count);
-            core = new ParameterServerCore(partition.Layout, weights.AsSpan(partition.Start, partition.Length).ToArray(), options.Core, instruments: instruments);
-            if (options.CheckpointDirectory is { } dir)
-            {
-                store = new CheckpointStore(dir, options.KeepCheckpoints);
-                var what = options.Partition.Count > 1 ? $"partition {options.Partition.Index}/{options.Partition.Count}" : "the server";
-                core = CheckpointResume.Resume(store, options.Model, what, core, options.Core, instruments, Console.WriteLine);
-            }
-        }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
-
-        using (core)
-        {
-            instruments.Observe(core);
-            ParameterServerHost host;
-            try
-            {
-                host = await ParameterServerHost.StartAsync(core, instruments, hostOptions);
-            }
-            catch (IOException e)
-            {
-                Console.Error.WriteLine(CannotListen(e));
-                return 2;
-            }
-
-            // The metrics line comes first: whoever waits for "listening" has then seen both ports.
-            var bound = options.ListenOnAll ? "0.0.0.0" : "127.0.0.1";
-            if (host.MetricsPort is { } metricsPort)
-            {
-                Console.WriteLine($"metrics on http://{bound}:{metricsPort}{MetricsExport.Path}");
-            }
-
-            var scheme = options.TlsCertificate is null ? "http" : "https";
-            Console.WriteLine($"parameter server listening on {scheme}://{bound}:{host.Port} " +
-                              $"(model {options.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {core.Layout.TotalLength} floats in {core.ShardCount} shards, policy {options.Core.Policy}, " +
-                              $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")})");
-
-            var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var onStop = signals.Token.Register(() => stop.TrySetResult());
-            using var stopCheckpoints = new CancellationTokenSource();
-            var checkpointer = store is null ? null : new Checkpointer(core, store, options.Model, options.CheckpointInterval);
-            var checkpoints = checkpointer?.RunAsync(stopCheckpoints.Token) ?? Task.CompletedTask;
-
-            await PrintEvery(options.StatusInterval, stop.Task, CoreStatus(core, options.StatusInterval));
-
-            Console.WriteLine($"stopping: draining calls in flight (version {core.Version})");
-            await host.DisposeAsync();
-            stopCheckpoints.Cancel();
-            await checkpoints;
-            if (checkpointer?.Save() is { } final)
-            {
-                Console.WriteLine($"final checkpoint {final} at version {core.Version}");
-            }
-
-            Console.WriteLine($"stopped at version {core.Version}");
-        }
-
-        return 0;
-    }
-
-    /// <summary>
-    /// A cluster member: an Orleans silo whose shard grains load their shards' cores here (from --checkpoint-dir, or the
-    /// cluster's Redis with --checkpoint-redis: every member must be able to read them), and the gRPC front door to them;
-    /// any member answers GetRoutes.
-    /// </summary>
-    private static async Task<int> RunClusterMemberAsync(ServerOptions options, ShardClusterOptions cluster, ParameterLayout model, float[] weights,
-        ServerHostOptions hostOptions, PsInstruments instruments, StopSignals signals)
-    {
-        if (options.ClusterShards > model.TotalLength)
-        {
-            Console.Error.WriteLine($"--cluster-shards: model {options.Model} has {model.TotalLength} floats; it cannot be cut into {options.ClusterShards} shards");
+            Console.Error.WriteLine($"--cluster-shards: model {options.Model} has {partition.Length} floats{(partition.Count > 1 ? $" in {partition}" : "")}; it cannot be cut into {options.ClusterShards} shards");
             return 2;
         }
 
@@ -160,9 +90,9 @@ public static class Program
         }
 
         using var closeRedis = checkpointRedis;
-        var shardModel = new ShardModel(options.Model, model, weights, options.ClusterShards, options.Core)
+        var shardModel = new ShardModel(options.Model, partition.Layout, weights.AsSpan(partition.Start, partition.Length).ToArray(), options.ClusterShards, options.Core)
         {
-            Checkpoints = options.CheckpointDirectory is { } dir ? ShardModel.InFolder(dir, options.KeepCheckpoints)
+            Checkpoints = options.CheckpointDirectory is { } dir ? ShardModel.InFolder(dir, options.KeepCheckpoints, options.ClusterShards)
                 : checkpointRedis is { } connection ? s => new RedisCheckpointStore(connection.GetDatabase(), $"pstraining:{cluster.ClusterId}:shard-{s}", options.KeepCheckpoints)
                 : _ => null,
             CheckpointInterval = options.CheckpointInterval,
@@ -172,10 +102,10 @@ public static class Program
             Console.WriteLine("--cluster kubernetes outside a pod (no KUBERNETES_SERVICE_HOST): Redis clustering without Orleans' Kubernetes hosting");
         }
 
-        var served = ServedShards.ForCluster();
-        await using var shardHost = new ShardHost(shardModel, served, instruments);
+        var served = ServedShards.ForSilo(options.ClusterShards);
+        await using var shardHost = new ShardHost(shardModel, served, instruments) { SoleSilo = oneProcess };
         instruments.ObserveShards(() => served.All.Select(s => (s.Key.Shard, s.Core)));
-        var advertisedIp = options.ListenOnAll ? AdvertisedIp() : null;
+        var advertisedIp = options.ListenOnAll && !oneProcess ? AdvertisedIp() : null;
         ParameterServerHost host;
         try
         {
@@ -194,21 +124,39 @@ public static class Program
         }
 
         var scheme = options.TlsCertificate is null ? "http" : "https";
-        var address = options.Advertise ?? $"{scheme}://{advertisedIp?.ToString() ?? "127.0.0.1"}:{host.Port}";
+        var address = options.Advertise ?? (oneProcess ? "" : $"{scheme}://{advertisedIp?.ToString() ?? "127.0.0.1"}:{host.Port}");
         shardHost.SetAddress(address);
-        if (host.MetricsPort is { } metricsPort)
+        if (oneProcess)
         {
-            Console.WriteLine($"metrics on http://{(options.ListenOnAll ? "0.0.0.0" : "127.0.0.1")}:{metricsPort}{MetricsExport.Path}");
+            try
+            {
+                await host.Services.GetRequiredService<IRouteSource>().GetRoutesAsync(signals.Token);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
+            {
+                Console.Error.WriteLine(e.Message); // a checkpoint that does not fit the model, a folder it cannot read
+                await host.DisposeAsync();
+                return 2;
+            }
         }
 
-        Console.WriteLine($"parameter server listening on {address} (cluster member of '{cluster.ClusterId}' with {(cluster.Redis is null ? "localhost" : $"Redis {cluster.Redis}")} " +
-                          $"clustering; model {options.Model}, {model.TotalLength} floats in {options.ClusterShards} shards, policy {options.Core.Policy}, " +
-                          $"{options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
-                          (options.CheckpointRedis ? "; checkpoints in Redis" : options.CheckpointDirectory is null ? "; no checkpoints: a failed-over shard starts again from the initial weights" : "") + ")");
+        served.MarkReady();
+        var bound = options.ListenOnAll ? "0.0.0.0" : "127.0.0.1";
+        // The metrics line comes first: whoever waits for "listening" has then seen both ports.
+        if (host.MetricsPort is { } metricsPort)
+        {
+            Console.WriteLine($"metrics on http://{bound}:{metricsPort}{MetricsExport.Path}");
+        }
+
+        var clustering = oneProcess ? "a one-silo Orleans cluster with localhost clustering" : $"cluster member of '{cluster.ClusterId}' with Redis {cluster.Redis} clustering";
+        Console.WriteLine($"parameter server listening on {(address.Length > 0 ? address : $"{scheme}://{bound}:{host.Port}")} ({clustering}; " +
+                          $"model {options.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {partition.Length} floats in {options.ClusterShards} shard{(options.ClusterShards == 1 ? "" : "s")}, " +
+                          $"policy {options.Core.Policy}, {options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
+                          (options.CheckpointRedis ? "; checkpoints in Redis" : options.CheckpointDirectory is null && !oneProcess ? "; no checkpoints: a failed-over shard starts again from the initial weights" : "") + ")");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStop = signals.Token.Register(() => stop.TrySetResult());
-        await PrintEvery(options.StatusInterval, stop.Task, ShardsStatus(served, options.StatusInterval));
-        Console.WriteLine("stopping: handing the shards back");
+        await PrintEvery(options.StatusInterval, stop.Task, Status(served, options.StatusInterval));
+        Console.WriteLine("stopping: draining the calls in flight and handing the shards back");
         await host.DisposeAsync();
         Console.WriteLine("stopped");
         return 0;
@@ -257,36 +205,34 @@ public static class Program
         }
     }
 
-    /// <summary>A lone server's status line: version, pushes per second, and each learner's staleness and loss.</summary>
-    private static Func<string> CoreStatus(ParameterServerCore core, TimeSpan interval)
-    {
-        var lastApplied = 0UL;
-        return () =>
-        {
-            var s = core.Stats();
-            var rate = (s.Applied - lastApplied) / interval.TotalSeconds;
-            lastApplied = s.Applied;
-            var learners = string.Join("  ", s.Learners.Where(l => l.Live).Select(l =>
-                string.Create(CultureInfo.InvariantCulture, $"{l.Name}: staleness mean {l.MeanStaleness:F2} max {l.MaxStaleness} loss {l.LastLoss:F4}")));
-            return string.Create(CultureInfo.InvariantCulture, $"version {s.Version}  {rate:F1} pushes/s  duplicates {s.Duplicates}  rejected {s.Rejected}  {learners}");
-        };
-    }
-
-    /// <summary>A cluster member's status line: the shards served here, each with its generation, version and pushes per second.</summary>
-    private static Func<string> ShardsStatus(ServedShards served, TimeSpan interval)
+    /// <summary>
+    /// The status line: the version and pushes per second of each shard served here, with its generation when the model
+    /// has several; for a model of one shard, each learner's staleness and loss as well.
+    /// </summary>
+    private static Func<string> Status(ServedShards served, TimeSpan interval)
     {
         var last = new Dictionary<ShardKey, ulong>();
         return () =>
         {
-            var shards = served.All.Select(s => (s.Key, Stats: s.Core.Stats())).ToList();
-            var parts = shards.Select(s =>
-            {
-                var rate = (s.Stats.Applied - last.GetValueOrDefault(s.Key)) / interval.TotalSeconds;
-                var lost = s.Stats.Lost > 0 ? $", {s.Stats.Lost} lost" : "";
-                return string.Create(CultureInfo.InvariantCulture, $"shard {s.Key.Shard} (gen {s.Key.Generation}): version {s.Stats.Version}, {rate:F1} pushes/s{lost}");
-            }).ToList();
+            var shards = served.All.Select(s => (s.Key, Stats: s.Core.Stats()))
+                .Select(s => (s.Key, s.Stats, Rate: (s.Stats.Applied - last.GetValueOrDefault(s.Key)) / interval.TotalSeconds)).ToList();
             last = shards.ToDictionary(s => s.Key, s => s.Stats.Applied);
-            return shards.Count == 0 ? "no shards served here" : string.Join("  ", parts);
+            if (shards.Count == 0)
+            {
+                return "no shards served here";
+            }
+
+            if (served.ModelShards == 1)
+            {
+                var (_, stats, rate) = shards[0];
+                var learners = string.Join("  ", stats.Learners.Where(l => l.Live).Select(l =>
+                    string.Create(CultureInfo.InvariantCulture, $"{l.Name}: staleness mean {l.MeanStaleness:F2} max {l.MaxStaleness} loss {l.LastLoss:F4}")));
+                var lost = stats.Lost > 0 ? $"  lost {stats.Lost}" : "";
+                return string.Create(CultureInfo.InvariantCulture, $"version {stats.Version}  {rate:F1} pushes/s  duplicates {stats.Duplicates}  rejected {stats.Rejected}{lost}  {learners}");
+            }
+
+            return string.Join("  ", shards.Select(s => string.Create(CultureInfo.InvariantCulture,
+                $"shard {s.Key.Shard} (gen {s.Key.Generation}): version {s.Stats.Version}, {s.Rate:F1} pushes/s{(s.Stats.Lost > 0 ? $", {s.Stats.Lost} lost" : "")}")));
         };
     }
 }

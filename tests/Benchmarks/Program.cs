@@ -3,6 +3,7 @@ namespace PsTraining.Benchmarks;
 /// <summary>
 /// <c>dotnet run --project tests/Benchmarks -c Release -- [step] [options]</c>: the training step against python3-torch (default);
 /// <c>-- transport [options]</c>: push+pull round trips against a plain Python grpcio server;
+/// <c>-- servers [options]</c>: push+pull round trips against server processes of different builds;
 /// <c>-- simulate [options]</c>: events per second of the simulator in staleness-only mode;
 /// <c>-- learners [options]</c>: learner processes against a parameter-server process, against a single python3-torch process;
 /// <c>-- metrics [options]</c>: push throughput with the server's metrics on and off;
@@ -14,6 +15,7 @@ public static class Program
         usage: dotnet run --project tests/Benchmarks -c Release -- [benchmark] [options]
           step        the training step against python3-torch (the default)
           transport   push+pull round trips against a plain Python grpcio server (--seconds, --sizes, --learners)
+          servers     push+pull round trips against server processes of two builds, alternating (--dlls OLD,NEW)
           simulate    events per second of the simulator in staleness-only mode, against SimPy
           learners    learner processes against a parameter-server process, against one python3-torch process
           metrics     push throughput with the server's metrics on and off
@@ -25,6 +27,7 @@ public static class Program
     {
         "--help" or "-h" or "help" => Help(),
         "transport" => await TransportBenchmark.RunAsync(args[1..]),
+        "servers" => await TransportBenchmark.RunServersAsync(args[1..]),
         "simulate" => SimulatorBenchmark.Run(args[1..]),
         "learners" => LearnerBenchmark.Run(args[1..]),
         "metrics" => await TransportBenchmark.RunMetricsAsync(args[1..]),

@@ -189,6 +189,126 @@ public static class TransportBenchmark
         return clock.Elapsed.TotalNanoseconds / count;
     }
 
+    /// <summary>
+    /// <c>servers</c>: push+pull round trips of LeNet-5's weights against parameter-server <i>processes</i> of different
+    /// builds, started as a user starts one (no options but free ports), alternating build after build, round after
+    /// round, so that the machine's drift hits them alike; the first build is the reference of the ratios.
+    /// Usage: dotnet run --project tests/Benchmarks -c Release -- servers --dlls OLD.dll,NEW.dll [--names old,new] [--learners 1,4] [--seconds 3] [--warmup 10] [--rounds 3]
+    /// </summary>
+    public static async Task<int> RunServersAsync(string[] args)
+    {
+        var (seconds, rounds, warmup) = (3.0, 3, 10.0);
+        int[] learnerCounts = [1, 4];
+        string[] dlls = [];
+        string[]? names = null;
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--warmup": warmup = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
+                case "--learners": learnerCounts = args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
+                case "--dlls": dlls = args[i + 1].Split(',').Select(Path.GetFullPath).ToArray(); break;
+                case "--names": names = args[i + 1].Split(','); break;
+                default: throw new ArgumentException($"unknown option {args[i]}: expected --dlls, --names, --learners, --seconds, --warmup or --rounds");
+            }
+        }
+
+        if (dlls.Length == 0)
+        {
+            throw new ArgumentException("--dlls: give the server builds to compare, e.g. old/PsTraining.ParameterServer.dll,new/PsTraining.ParameterServer.dll");
+        }
+
+        if (dlls.FirstOrDefault(d => !File.Exists(d)) is { } missing)
+        {
+            throw new ArgumentException($"--dlls: {missing} does not exist");
+        }
+
+        names ??= dlls.Select((_, k) => $"build {k}").ToArray();
+        var layout = InitialModel.Build("lenet5", 1).Layout;
+        var rates = new Dictionary<(int Learners, int Build), List<double>>();
+        var serverCpu = new Dictionary<(int Learners, int Build), List<double>>(); // the server process's CPU µs per round trip
+        for (var r = 0; r < rounds; r++)
+        {
+            foreach (var learners in learnerCounts)
+            {
+                for (var b = 0; b < dlls.Length; b++)
+                {
+                    var (server, port) = await StartServer(dlls[b]);
+                    try
+                    {
+                        // Warm-up: until the JIT has settled (a silo's start leaves it busy for seconds), which a server that runs for hours never sees.
+                        await Drive(port, layout.TotalLength, learners, warmup, pullEveryStep: true, layout: layout);
+                        server.Refresh();
+                        var cpu = server.TotalProcessorTime;
+                        var result = await Drive(port, layout.TotalLength, learners, seconds, pullEveryStep: true, layout: layout);
+                        server.Refresh();
+                        rates.TryAdd((learners, b), []);
+                        rates[(learners, b)].Add(result.PushesPerSecond);
+                        serverCpu.TryAdd((learners, b), []);
+                        serverCpu[(learners, b)].Add((server.TotalProcessorTime - cpu).TotalMicroseconds / result.Count);
+                    }
+                    finally
+                    {
+                        server.Kill(entireProcessTree: true);
+                        await server.WaitForExitAsync();
+                        server.Dispose();
+                    }
+                }
+            }
+        }
+
+        double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
+        Console.WriteLine($"push+pull round trips of LeNet-5 (61,706 floats) against server processes, {seconds} s per cell after a {warmup} s warm-up, {rounds} rounds alternating the builds, {Environment.ProcessorCount} cores");
+        Console.WriteLine();
+        Console.WriteLine($"| learners | {string.Join(" | ", names.Select(n => $"{n}, round trips/s"))} | {string.Join(" | ", names.Skip(1).Select(n => $"{n}/{names[0]} (medians)"))} |");
+        Console.WriteLine($"| ---: | {string.Join(" | ", names.Select(_ => "---"))} | {string.Join(" | ", names.Skip(1).Select(_ => "---:"))} |");
+        foreach (var learners in learnerCounts)
+        {
+            var cells = Enumerable.Range(0, dlls.Length).Select(b => string.Join(" / ", rates[(learners, b)].Select(x => x.ToString("F0", CultureInfo.InvariantCulture))));
+            var ratios = Enumerable.Range(1, dlls.Length - 1).Select(b => (Median(rates[(learners, b)]) / Median(rates[(learners, 0)])).ToString("F3", CultureInfo.InvariantCulture));
+            Console.WriteLine($"| {learners} | {string.Join(" | ", cells)} | {string.Join(" | ", ratios)} |");
+        }
+
+        // The machine's drift moves the rate a lot more than the server's own cost per round trip.
+        Console.WriteLine();
+        Console.WriteLine($"| learners | {string.Join(" | ", names.Select(n => $"{n}, server CPU µs per round trip"))} | {string.Join(" | ", names.Skip(1).Select(n => $"{n}/{names[0]} (medians)"))} |");
+        Console.WriteLine($"| ---: | {string.Join(" | ", names.Select(_ => "---"))} | {string.Join(" | ", names.Skip(1).Select(_ => "---:"))} |");
+        foreach (var learners in learnerCounts)
+        {
+            var cells = Enumerable.Range(0, dlls.Length).Select(b => string.Join(" / ", serverCpu[(learners, b)].Select(x => x.ToString("F0", CultureInfo.InvariantCulture))));
+            var ratios = Enumerable.Range(1, dlls.Length - 1).Select(b => (Median(serverCpu[(learners, b)]) / Median(serverCpu[(learners, 0)])).ToString("F3", CultureInfo.InvariantCulture));
+            Console.WriteLine($"| {learners} | {string.Join(" | ", cells)} | {string.Join(" | ", ratios)} |");
+        }
+
+        return 0;
+    }
+
+    /// <summary>A server build as a process on free ports, with its defaults otherwise; returns once it says it listens.</summary>
+    private static async Task<(Process Process, int Port)> StartServer(string dll)
+    {
+        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var a in new[] { dll, "--port", "0", "--metrics-port", "-1", "--status-interval", "0" })
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {dll}");
+        const string marker = "listening on http://127.0.0.1:";
+        while (await process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            if (line.IndexOf(marker, StringComparison.Ordinal) is >= 0 and var at)
+            {
+                var rest = line[(at + marker.Length)..];
+                _ = process.StandardOutput.ReadToEndAsync(); // keep its pipe drained
+                return (process, int.Parse(rest[..rest.IndexOf(' ')], CultureInfo.InvariantCulture));
+            }
+        }
+
+        throw new InvalidOperationException($"{dll} exited before it listened");
+    }
+
     /// <summary>Our server in this process; with <paramref name="instruments"/>, its metrics are on and scraped every second.</summary>
     private static async Task<Result> MeasureOurs(int size, int learners, double seconds, bool pullEveryStep, PsInstruments? instruments = null, bool streamed = false)
     {
@@ -241,10 +361,10 @@ public static class TransportBenchmark
     /// Each learner: pull (every step, or once), push a gradient computed from nothing (the transport is what is
     /// measured), as one message or <paramref name="streamed"/> in chunks, repeat.
     /// </summary>
-    private static async Task<Result> Drive(int port, int size, int learners, double seconds, bool pullEveryStep, bool streamed = false)
+    private static async Task<Result> Drive(int port, int size, int learners, double seconds, bool pullEveryStep, bool streamed = false, ParameterLayout? layout = null)
     {
         var gradient = Enumerable.Range(0, size).Select(i => (i % 7) * 0.001f).ToArray();
-        var layout = new ParameterLayout([("w", [size])]);
+        layout ??= new ParameterLayout([("w", [size])]);
         var latencies = new List<double>();
         var clock = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(seconds);

@@ -45,6 +45,11 @@ internal sealed class ShardGrain(
         }
 
         await host.ReleaseAsync(Shard, location.Generation, reason.Description);
+        if (host.SoleSilo)
+        {
+            return; // no other silo will wait for the record, and the grain storage goes with this process
+        }
+
         state.State.Released = true;
         try
         {

@@ -19,6 +19,9 @@ public sealed class ShardHost(ShardModel model, ServedShards served, PsInstrumen
 
     public ShardModel Model => model;
 
+    /// <summary>True with localhost clustering: this silo is the whole cluster, so no shard is ever handed to another.</summary>
+    public bool SoleSilo { get; init; }
+
     /// <summary>Called once the gRPC endpoint is bound: the address the shards loaded here are served at.</summary>
     public void SetAddress(string address) => _address.TrySetResult(address);
 
@@ -66,7 +69,7 @@ public sealed class ShardHost(ShardModel model, ServedShards served, PsInstrumen
         // Calls already inside finish first (a push acknowledged after the last checkpoint would be lost with the core).
         var drained = await released.DrainAsync(TimeSpan.FromSeconds(10));
         var saved = _durable.TryRemove(shard, out var durable) ? await durable.StopAsync() : null;
-        Console.WriteLine($"released shard {shard} (generation {generation}) at version {released.Core.Version}: {why}" + (saved is null ? "" : $"; checkpoint {saved}") +
+        Console.WriteLine($"released shard {shard} (generation {generation}) at version {released.Core.Version}: {why}" + (saved is null ? "" : $"; final checkpoint {saved}") +
                           (drained ? "" : "; calls still inside after 10 s were cut off"));
         released.Core.Dispose();
     }

@@ -18,6 +18,10 @@ public sealed record ShardModel(string Model, ParameterLayout Layout, float[] In
 
     public ParameterPartition Range(int shard) => ParameterPartition.Of(Layout, shard, Shards);
 
-    /// <summary>Shard s's checkpoints in a folder of their own under <paramref name="root"/>.</summary>
-    public static Func<int, ICheckpointStore?> InFolder(string root, int keep) => s => new CheckpointStore(Path.Combine(root, $"shard-{s}"), keep);
+    /// <summary>
+    /// Shard s's checkpoints in a folder of their own under <paramref name="root"/>; a model of one shard keeps them in
+    /// <paramref name="root"/> itself, where a one-process server always has.
+    /// </summary>
+    public static Func<int, ICheckpointStore?> InFolder(string root, int keep, int shards) =>
+        s => new CheckpointStore(shards == 1 ? root : Path.Combine(root, $"shard-{s}"), keep);
 }

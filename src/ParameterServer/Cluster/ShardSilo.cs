@@ -26,8 +26,9 @@ public static class ShardSilo
     public static void Configure(WebApplicationBuilder builder, ShardClusterOptions options, ShardHost host)
     {
         builder.Services.AddSingleton(host);
-        // The host prints its own status lines; Orleans' errors (a silo declared dead, an activation that failed) go to stderr.
-        builder.Logging.SetMinimumLevel(LogLevel.Error).AddSimpleConsole(console => console.SingleLine = true)
+        // The host prints its own status lines; errors (a silo declared dead, an activation that failed, a call that threw)
+        // go to stderr. ASP.NET Core's hosting logger stays off: once it is on, every request starts an activity and a scope.
+        builder.Logging.SetMinimumLevel(LogLevel.Error).AddFilter("Microsoft.AspNetCore.Hosting", LogLevel.None).AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.UseOrleans(silo =>
         {

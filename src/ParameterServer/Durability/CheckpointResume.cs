@@ -2,7 +2,7 @@ using PsTraining.ParameterServer.Core;
 
 namespace PsTraining.ParameterServer.Durability;
 
-/// <summary>How a core continues from its checkpoints: a lone server's at start, a shard's when its grain activates.</summary>
+/// <summary>How a core continues from its checkpoints: a shard's, when its grain activates.</summary>
 public static class CheckpointResume
 {
     /// <summary>

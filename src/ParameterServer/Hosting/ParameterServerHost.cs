@@ -42,9 +42,9 @@ public sealed class ParameterServerHost : IAsyncDisposable
 
     public static Task<ParameterServerHost> StartAsync(ParameterServerCore core, ServerHostOptions options) => StartAsync(core, null, options);
 
-    /// <summary>A lone server of one core; <paramref name="instruments"/> (given when <see cref="ServerHostOptions.Metrics"/> is) time the calls.</summary>
+    /// <summary>One core served without a silo (tests and benchmarks host the service in their own process); <paramref name="instruments"/> (given when <see cref="ServerHostOptions.Metrics"/> is) time the calls.</summary>
     public static Task<ParameterServerHost> StartAsync(ParameterServerCore core, PsInstruments? instruments, ServerHostOptions options) =>
-        StartAsync(ServedShards.Lone(core), _ => new LoneServerRoutes(options.Model, ParameterPartition.Of(core.Layout, 0, 1)), instruments, options);
+        StartAsync(ServedShards.Lone(core), _ => new OneCoreRoutes(options.Model, core.Layout.TotalLength), instruments, options);
 
     /// <summary>
     /// Starts serving <paramref name="shards"/>, with what <paramref name="routes"/> makes answering GetRoutes; <paramref name="configure"/>
@@ -89,9 +89,10 @@ public sealed class ParameterServerHost : IAsyncDisposable
         builder.Services.AddSingleton(routes);
         builder.Services.AddSingleton(services => new ParameterServerService(shards, services.GetRequiredService<IRouteSource>(), instruments));
         builder.Services.AddSingleton<IServiceMethodProvider<ParameterServerService>, ParameterServerMethods>();
-        // The core lives in this process: while it serves, it is healthy. Kubernetes probes ask for the named service.
+        // The cores live in this process: once it takes calls (a one-process silo: once its shards are loaded), it is
+        // healthy. Kubernetes probes and the launcher ask for the named service.
         builder.Services.AddGrpcHealthChecks(health => health.Services.Map(ParameterServerService.Name, _ => true))
-            .AddCheck("core", () => HealthCheckResult.Healthy());
+            .AddCheck("shards", () => shards.Ready ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("loading its shards"));
         builder.Services.AddGrpcReflection();
         var metrics = options.Metrics is { } metricsOptions ? builder.AddMetrics(metricsOptions, MetricNames.ParameterServerMeter) : null;
 

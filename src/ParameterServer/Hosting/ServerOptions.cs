@@ -14,7 +14,7 @@ public sealed record ServerOptions
         new("listen", "loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
         new("model", "initial model by registry name (lenet5, small-inception, ...)", "lenet5"),
         new("seed", "seed of the initial weights", "1"),
-        new("partition", "K/N: this process holds range K (0-based) of the model split evenly over N server processes", "0/1"),
+        new("partition", "K/N: this process (localhost clustering) holds range K (0-based) of the model split evenly over N server processes", "0/1"),
         new("shards", "ranges of the parameter vector, each with its own lock (1..1024)", "4"),
         new("policy", "consistency policy: asp, ssp:S or bsp", "asp"),
         new("learning-rate", "server learning rate η", "0.01"),
@@ -35,10 +35,10 @@ public sealed record ServerOptions
         new("checkpoint-dir", "folder for checkpoints; the server resumes from the newest valid one there"),
         new("checkpoint-interval", "seconds between checkpoints (when the version changed)", "30"),
         new("keep-checkpoints", "how many checkpoints to keep", "3"),
-        new("cluster", "none (a lone server), localhost (this process is a one-silo Orleans cluster: nothing to install), redis (one of several servers; membership and shard state in --redis) or kubernetes (redis, with Orleans' Kubernetes hosting: the pod's POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID)", "none"),
+        new("cluster", "localhost (this process is a one-silo Orleans cluster that holds every shard: nothing to install), redis (one of several servers; membership and shard state in --redis) or kubernetes (redis, with Orleans' Kubernetes hosting: the pod's POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID)", "localhost"),
         new("redis", "host:port of the Redis server of a --cluster redis", "127.0.0.1:6379"),
         new("cluster-id", "the cluster's name: servers with the same --redis and --cluster-id form one cluster", "pstraining"),
-        new("cluster-shards", "shards the model is cut into in a cluster (every server must give the same number; at least the number of servers)", "8"),
+        new("cluster-shards", "shards the model is cut into (every server of a cluster must give the same number; at least the number of servers); by default 1 with localhost clustering, where more shards only add calls to every push, and 8 with Redis"),
         new("silo-port", "Orleans silo-to-silo port of a cluster member; 0 picks a free one", "0"),
         new("checkpoint-redis", "keep a cluster's shard checkpoints in its Redis (--redis) instead of --checkpoint-dir: for servers that share no volume", "false", IsFlag: true),
         new("advertise", "the gRPC address a cluster member gives learners in the route table (default: http(s)://127.0.0.1:PORT on loopback, the host's address otherwise)"),
@@ -80,8 +80,8 @@ public sealed record ServerOptions
 
     public int KeepCheckpoints { get; init; }
 
-    /// <summary>Cluster membership, or null for a lone server.</summary>
-    public ShardClusterOptions? Cluster { get; init; }
+    /// <summary>How this server's silo finds the others: localhost clustering (one process), or Redis.</summary>
+    public required ShardClusterOptions Cluster { get; init; }
 
     public int ClusterShards { get; init; }
 
@@ -128,6 +128,7 @@ public sealed record ServerOptions
             DelayCompensation = (float)o.Double("delay-compensation", 0, 1e6),
             HeartbeatTimeout = TimeSpan.FromSeconds(o.Double("heartbeat-timeout", 0, 86400, minExclusive: true)),
         };
+        var clustering = o.Choice("cluster", "localhost", "redis", "kubernetes");
         var options = new ServerOptions
         {
             Port = o.Int("port", 0, 65535),
@@ -147,23 +148,19 @@ public sealed record ServerOptions
             CheckpointDirectory = o.String("checkpoint-dir"),
             CheckpointInterval = TimeSpan.FromSeconds(o.Double("checkpoint-interval", 0, 86400, minExclusive: true)),
             KeepCheckpoints = o.Int("keep-checkpoints", 1, 1000),
-            Cluster = o.Choice("cluster", "none", "localhost", "redis", "kubernetes") switch
+            Cluster = new ShardClusterOptions
             {
-                "none" => null,
-                var kind => new ShardClusterOptions
-                {
-                    Redis = kind == "localhost" ? null : o.String("redis"),
-                    Kubernetes = kind == "kubernetes",
-                    ClusterId = o.String("cluster-id")!,
-                    SiloPort = o.Int("silo-port", 0, 65535),
-                },
+                Redis = clustering == "localhost" ? null : o.String("redis"),
+                Kubernetes = clustering == "kubernetes",
+                ClusterId = o.String("cluster-id")!,
+                SiloPort = o.Int("silo-port", 0, 65535),
             },
-            ClusterShards = o.Int("cluster-shards", 1, 1024),
+            ClusterShards = o.String("cluster-shards") is null ? clustering == "localhost" ? 1 : 8 : o.Int("cluster-shards", 1, 1024),
             Advertise = o.String("advertise"),
             CheckpointRedis = o.Flag("checkpoint-redis"),
         };
 
-        if (options.CheckpointRedis && options.Cluster?.Redis is null)
+        if (options.CheckpointRedis && options.Cluster.Redis is null)
         {
             o.Errors.Add("--checkpoint-redis: only a cluster member with Redis (--cluster redis or kubernetes) has a Redis to keep checkpoints in");
         }
@@ -173,9 +170,9 @@ public sealed record ServerOptions
             o.Errors.Add("give --checkpoint-dir or --checkpoint-redis, not both");
         }
 
-        if (options.Cluster is not null && partition.Item2 > 1)
+        if (options.Cluster.Redis is not null && partition.Item2 > 1)
         {
-            o.Errors.Add("--partition: a cluster cuts the model into --cluster-shards itself; give --partition only to a lone server");
+            o.Errors.Add("--partition: a cluster with Redis cuts the model into --cluster-shards itself; give --partition only with localhost clustering");
         }
 
         if (options.Advertise is { } advertise && !Uri.TryCreate(advertise, UriKind.Absolute, out _))

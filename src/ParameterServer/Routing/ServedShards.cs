@@ -6,28 +6,37 @@ using PsTraining.Protocol.Routing;
 namespace PsTraining.ParameterServer.Routing;
 
 /// <summary>
-/// The shard cores this process serves, and the one place a call finds its core. A lone server serves one core as
-/// shard 0 and takes calls that name no shard. A cluster member serves the shards whose grains activated here; a call
-/// for any other shard, or for another generation of one of them, is refused as not the owner, so the learner reads
-/// the routes again.
+/// The shard cores this process serves, and the one place a call finds its core. A server serves the shards whose
+/// grains activated here; a call for any other shard, or for another generation of one of them, is refused as not the
+/// owner, so the learner reads the routes again. When the model is one shard, a call that names none is for it, so
+/// that a plain gRPC client (grpcurl, grpcio) can talk to a one-shard server without reading routes.
 /// </summary>
 public sealed class ServedShards
 {
     private readonly ConcurrentDictionary<int, ServedShard> _shards = new();
+    private volatile bool _ready;
 
-    private ServedShards(bool clustered) => Clustered = clustered;
+    private ServedShards(int modelShards) => ModelShards = modelShards;
 
-    /// <summary>True for a cluster member: every call must name its shard.</summary>
-    public bool Clustered { get; }
+    /// <summary>How many shards the whole model is cut into (over every server of the cluster).</summary>
+    public int ModelShards { get; }
 
+    /// <summary>True once this server takes calls: its health check says SERVING from then on.</summary>
+    public bool Ready => _ready;
+
+    /// <summary>One core as the model's only shard, ready at once: a server hosted in a test or a benchmark, without a silo.</summary>
     public static ServedShards Lone(ParameterServerCore core)
     {
-        var shards = new ServedShards(clustered: false);
+        var shards = new ServedShards(1);
         shards.Add(new ServedShard(core, new ShardKey(0, 0)));
+        shards.MarkReady();
         return shards;
     }
 
-    public static ServedShards ForCluster() => new(clustered: true);
+    /// <summary>The shards of a silo, of a model cut into <paramref name="modelShards"/>; none until their grains activate here.</summary>
+    public static ServedShards ForSilo(int modelShards) => new(modelShards);
+
+    public void MarkReady() => _ready = true;
 
     public IReadOnlyCollection<ServedShard> All => [.. _shards.Values.OrderBy(s => s.Key.Shard)];
 
@@ -66,9 +75,11 @@ public sealed class ServedShards
         var key = ShardKey.From(context.RequestHeaders);
         if (key is null)
         {
-            return !Clustered && _shards.TryGetValue(0, out var only)
+            return ModelShards == 1 && _shards.TryGetValue(0, out var only)
                 ? only
-                : throw NotOwner("this server is part of a cluster: read the routes (GetRoutes) and name the shard in the call's metadata");
+                : throw NotOwner(ModelShards == 1
+                    ? "the model's one shard is not served here; read the routes (GetRoutes)"
+                    : $"the model is cut into {ModelShards} shards: read the routes (GetRoutes) and name the shard in the call's metadata");
         }
 
         if (_shards.TryGetValue(key.Value.Shard, out var served))

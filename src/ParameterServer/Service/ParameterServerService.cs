@@ -16,7 +16,7 @@ namespace PsTraining.ParameterServer.Service;
 /// generated <c>ParameterServerBase</c>, bound from the generated BindService (the attribute also lets server reflection
 /// find the service's descriptor), with the block-copy marshallers on Pull and Push (<see cref="ParameterServerMethods"/>).
 /// The core's refusals become statuses in <see cref="CoreErrorInterceptor"/>. Each call goes to the core of the shard
-/// it names (<see cref="ServedShards"/>): a lone server's one core, or one of the shards a cluster placed here.
+/// it names (<see cref="ServedShards"/>): one of the shards this server's silo placed here (or the one core of a server hosted without a silo).
 /// </summary>
 [BindServiceMethod(typeof(Proto.ParameterServer), nameof(Proto.ParameterServer.BindService))]
 public sealed class ParameterServerService(ServedShards shards, IRouteSource routes, PsInstruments? instruments = null)

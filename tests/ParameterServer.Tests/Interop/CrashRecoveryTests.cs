@@ -66,8 +66,9 @@ public sealed partial class CrashRecoveryTests : IDisposable
             pushing.Cancel();
             var acknowledged = await pusher;
             Assert.Equal(0, await server.TerminateAsync());
-            var line = server.Output.Single(l => l.StartsWith("final checkpoint", StringComparison.Ordinal));
-            final = ulong.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            var released = ReleasedPattern().Match(server.Output.Single(l => l.Contains("final checkpoint", StringComparison.Ordinal)));
+            Assert.True(released.Success, string.Join('\n', server.Output));
+            final = ulong.Parse(released.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
             Assert.True(final >= acknowledged, $"final checkpoint at {final}, but {acknowledged} was acknowledged");
         }
 
@@ -115,6 +116,9 @@ public sealed partial class CrashRecoveryTests : IDisposable
             await Task.Delay(50);
         }
     }
+
+    [GeneratedRegex(@"released shard 0 \(generation \d+\) at version (\d+): .*; final checkpoint \S+")]
+    private static partial Regex ReleasedPattern();
 
     [GeneratedRegex(@"resumed from \S+ at version (\d+)")]
     private static partial Regex ResumedPattern();

@@ -16,7 +16,7 @@ public sealed partial class MetricsTests
     [
         "pstraining_ps_learners_live", "pstraining_ps_model_version", "pstraining_ps_pull_duration_seconds", "pstraining_ps_push_duration_seconds",
         "pstraining_ps_pushes_applied_total", "pstraining_ps_pushes_duplicate_total", "pstraining_ps_pushes_rejected_total", "pstraining_ps_received_bytes_total",
-        "pstraining_ps_sent_bytes_total", "pstraining_ps_staleness", "pstraining_ps_staleness_max",
+        "pstraining_ps_sent_bytes_total", "pstraining_ps_shards_loaded_total", "pstraining_ps_staleness", "pstraining_ps_staleness_max",
     ];
 
     /// <summary>Families of ASP.NET Core, Kestrel and the runtime that the dashboards use; the runtime's *_count gauges come renamed.</summary>
@@ -88,7 +88,9 @@ public sealed partial class MetricsTests
         Assert.True(code == 0, promtool + "\n" + text);
 
         Assert.Contains("target_info{service_name=\"pstraining-parameter-server\",service_instance_id=\"ps-test\"} 1", text);
-        Assert.Equal("4", Value(text, "pstraining_ps_model_version"));
+        Assert.Equal("4", Value(text, "pstraining_ps_model_version", "shard=\"0\""));
+        // The server is a one-silo cluster: its shard grain loaded the model's one shard from the initial weights.
+        Assert.Equal("1", Value(text, "pstraining_ps_shards_loaded_total", "kind=\"first\"", "source=\"initial\""));
         Assert.Equal("3", Value(text, "pstraining_ps_pushes_applied_total", "learner=\"fast\""));
         Assert.Equal("1", Value(text, "pstraining_ps_pushes_applied_total", "learner=\"slow\""));
         Assert.Equal("1", Value(text, "pstraining_ps_pushes_duplicate_total", "learner=\"fast\""));

@@ -103,7 +103,7 @@ public sealed partial class ShardClusterTests : IDisposable
         using var client = new ParameterServerClient(address);
         var table = await client.GetRoutesAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(3, table.Routes.Count);
-        Assert.All(table.Routes, r => Assert.Equal(address, new Uri(r.Address)));
+        Assert.All(table.Routes, r => Assert.Equal("", r.Address)); // one process: every shard is at the address the learner called
         Assert.All(table.Routes, r => Assert.Equal(1UL, r.Generation));
     }
 
