@@ -37,6 +37,7 @@ public sealed record LearnerOptions
         new("stream-push-mb", "a push bigger than this many MB goes as a stream of 1 MiB chunks (PushStream), its weights then pulled: no message of the whole model is buffered on either side",
             DefaultStreamPushMb.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("call-timeout", "deadline of each call, in seconds", "30"),
+        new("write-initial-weights", "write --model's initial parameters, seeded with --seed, to this safetensors file (the parameter server's --initial-weights), and exit"),
         new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "0"),
         new("listen", "where /metrics listens: loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
         new("auth-token", "bearer token for the parameter server"),
@@ -60,6 +61,9 @@ public sealed record LearnerOptions
     public int BatchSize { get; init; }
 
     public int Seed { get; init; }
+
+    /// <summary>Where to write the model's initial weights for the server instead of training; null to train.</summary>
+    public string? WriteInitialWeights { get; init; }
 
     public int TrainSamples { get; init; }
 
@@ -146,6 +150,7 @@ public sealed record LearnerOptions
             ShardCount = shardCount,
             BatchSize = o.Int("batch-size", 1, 65_536),
             Seed = o.Int("seed", 0, int.MaxValue),
+            WriteInitialWeights = o.String("write-initial-weights"),
             TrainSamples = o.Int("train-samples", 0, int.MaxValue),
             TestSamples = o.Int("test-samples", 0, int.MaxValue),
             EvalEvery = o.Int("eval-every", 1, int.MaxValue),

@@ -1,3 +1,4 @@
+using PsTraining.Models.Zoo;
 using PsTraining.Hosting;
 using PsTraining.Hosting.Metrics;
 using Grpc.Core;
@@ -19,6 +20,11 @@ public static class Program
 
     private static async Task<int> RunAsync(LearnerOptions options)
     {
+        if (options.WriteInitialWeights is { } path)
+        {
+            return WriteInitialWeights(options, path);
+        }
+
         using var stop = new StopSignals();
         var name = options.LearnerName;
         using var meter = MetricsExport.CreateMeter(MetricNames.LearnerMeter);
@@ -52,6 +58,22 @@ public static class Program
             return 4;
         }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or ExternalException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+    }
+
+    /// <summary>The server's starting point, written where a Kubernetes init container (or a person) asks for it.</summary>
+    private static int WriteInitialWeights(LearnerOptions options, string path)
+    {
+        try
+        {
+            var written = InitialWeights.Write(options.Model, options.Seed, path);
+            Console.WriteLine($"wrote {path}: model {options.Model}, seed {options.Seed}, {written.Layout.TotalLength} floats");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;

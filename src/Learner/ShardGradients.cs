@@ -33,9 +33,8 @@ public sealed class ShardGradients : IGradientSource, IDisposable
         }
 
         _model.to(Device);
-        var named = _model.named_parameters().ToList();
-        _parameters = named.Select(p => (Tensor)p.parameter).ToList();
-        Layout = new ParameterLayout(named.Select(p => (p.name, p.parameter.shape)));
+        _parameters = _model.parameters().Select(p => (Tensor)p).ToList();
+        Layout = PsTraining.Models.Zoo.InitialWeights.LayoutOf(_model);
         InitialWeights = new float[Layout.TotalLength];
         FlatBuffer.GatherValues(_parameters, InitialWeights);
         _train = train;

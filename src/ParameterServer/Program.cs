@@ -27,23 +27,22 @@ public static class Program
         using var meter = MetricsExport.CreateMeter(MetricNames.ParameterServerMeter);
         var instruments = new PsInstruments(meter);
         BearerToken? token;
-        ParameterLayout model;
-        float[] weights;
+        ModelWeights initial;
         try
         {
             token = BearerToken.From(options.AuthToken, options.AuthTokenFile);
-            (model, weights) = InitialModel.Build(options.Model, options.Seed);
+            initial = WeightsFile.Read(options.InitialWeights);
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or IOException or System.Runtime.InteropServices.ExternalException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             Console.Error.WriteLine(e.Message);
             return 2;
         }
 
-        return await RunSiloAsync(options, model, weights, HostOptions(options, token), instruments, signals);
+        return await RunSiloAsync(options, initial, HostOptions(options, initial.Model, token), instruments, signals);
     }
 
-    private static ServerHostOptions HostOptions(ServerOptions options, BearerToken? token) => new()
+    private static ServerHostOptions HostOptions(ServerOptions options, string model, BearerToken? token) => new()
     {
         Port = options.Port,
         LoopbackOnly = !options.ListenOnAll,
@@ -52,7 +51,7 @@ public static class Program
         Token = token,
         MaxReceiveMessageSize = options.MaxMessageBytes,
         MaxSendMessageSize = options.MaxMessageBytes,
-        Model = options.Model,
+        Model = model,
         Metrics = new MetricsOptions("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", options.MetricsPort, !options.ListenOnAll),
     };
 
@@ -63,15 +62,14 @@ public static class Program
     /// places every shard on itself before it says it is ready, and its routes name no address (the one the learner
     /// called), so that it is reached by whatever name a learner was given.
     /// </summary>
-    private static async Task<int> RunSiloAsync(ServerOptions options, ParameterLayout model, float[] weights, ServerHostOptions hostOptions, PsInstruments instruments,
-        StopSignals signals)
+    private static async Task<int> RunSiloAsync(ServerOptions options, ModelWeights initial, ServerHostOptions hostOptions, PsInstruments instruments, StopSignals signals)
     {
         var cluster = options.Cluster;
         var oneProcess = cluster.Redis is null;
-        var partition = ParameterPartition.Of(model, options.Partition.Index, options.Partition.Count);
+        var partition = ParameterPartition.Of(initial.Layout, options.Partition.Index, options.Partition.Count);
         if (options.ClusterShards > partition.Length)
         {
-            Console.Error.WriteLine($"--cluster-shards: model {options.Model} has {partition.Length} floats{(partition.Count > 1 ? $" in {partition}" : "")}; it cannot be cut into {options.ClusterShards} shards");
+            Console.Error.WriteLine($"--cluster-shards: model {initial.Model} has {partition.Length} floats{(partition.Count > 1 ? $" in {partition}" : "")}; it cannot be cut into {options.ClusterShards} shards");
             return 2;
         }
 
@@ -90,7 +88,7 @@ public static class Program
         }
 
         using var closeRedis = checkpointRedis;
-        var shardModel = new ShardModel(options.Model, partition.Layout, weights.AsSpan(partition.Start, partition.Length).ToArray(), options.ClusterShards, options.Core)
+        var shardModel = new ShardModel(initial.Model, partition.Layout, initial.Weights.AsSpan(partition.Start, partition.Length).ToArray(), options.ClusterShards, options.Core)
         {
             Checkpoints = options.CheckpointDirectory is { } dir ? ShardModel.InFolder(dir, options.KeepCheckpoints, options.ClusterShards)
                 : checkpointRedis is { } connection ? s => new RedisCheckpointStore(connection.GetDatabase(), $"pstraining:{cluster.ClusterId}:shard-{s}", options.KeepCheckpoints)
@@ -150,7 +148,7 @@ public static class Program
 
         var clustering = oneProcess ? "a one-silo Orleans cluster with localhost clustering" : $"cluster member of '{cluster.ClusterId}' with Redis {cluster.Redis} clustering";
         Console.WriteLine($"parameter server listening on {(address.Length > 0 ? address : $"{scheme}://{bound}:{host.Port}")} ({clustering}; " +
-                          $"model {options.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {partition.Length} floats in {options.ClusterShards} shard{(options.ClusterShards == 1 ? "" : "s")}, " +
+                          $"model {initial.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {partition.Length} floats in {options.ClusterShards} shard{(options.ClusterShards == 1 ? "" : "s")}, " +
                           $"policy {options.Core.Policy}, {options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
                           (options.CheckpointRedis ? "; checkpoints in Redis" : options.CheckpointDirectory is null && !oneProcess ? "; no checkpoints: a failed-over shard starts again from the initial weights" : "") + ")");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,3 +1,5 @@
+using PsTraining.Models.Zoo;
+using PsTraining.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using PsTraining.ParameterServer.Core;
@@ -226,7 +228,8 @@ public static class TransportBenchmark
         }
 
         names ??= dlls.Select((_, k) => $"build {k}").ToArray();
-        var layout = InitialModel.Build("lenet5", 1).Layout;
+        var weightsFile = Path.Combine(Path.GetTempPath(), $"pstraining-bench-lenet5-{Environment.ProcessId}.safetensors");
+        var layout = InitialWeights.Write("lenet5", 1, weightsFile).Layout;
         var rates = new Dictionary<(int Learners, int Build), List<double>>();
         var serverCpu = new Dictionary<(int Learners, int Build), List<double>>(); // the server process's CPU µs per round trip
         for (var r = 0; r < rounds; r++)
@@ -235,7 +238,7 @@ public static class TransportBenchmark
             {
                 for (var b = 0; b < dlls.Length; b++)
                 {
-                    var (server, port) = await StartServer(dlls[b]);
+                    var (server, port) = await StartServer(dlls[b], weightsFile);
                     try
                     {
                         // Warm-up: until the JIT has settled (a silo's start leaves it busy for seconds), which a server that runs for hours never sees.
@@ -259,6 +262,7 @@ public static class TransportBenchmark
             }
         }
 
+        File.Delete(weightsFile);
         double Median(List<double> v) => v.Order().ElementAt(v.Count / 2);
         Console.WriteLine($"push+pull round trips of LeNet-5 (61,706 floats) against server processes, {seconds} s per cell after a {warmup} s warm-up, {rounds} rounds alternating the builds, {Environment.ProcessorCount} cores");
         Console.WriteLine();
@@ -285,11 +289,17 @@ public static class TransportBenchmark
         return 0;
     }
 
-    /// <summary>A server build as a process on free ports, with its defaults otherwise; returns once it says it listens.</summary>
-    private static async Task<(Process Process, int Port)> StartServer(string dll)
+    /// <summary>
+    /// A server build as a process on free ports, seeded with LeNet-5 (seed 1): from <paramref name="weightsFile"/> for
+    /// a build that takes --initial-weights, by its own default for one from before; returns once it says it listens.
+    /// </summary>
+    private static async Task<(Process Process, int Port)> StartServer(string dll, string weightsFile)
     {
+        var help = Process.Start(new ProcessStartInfo("dotnet", [dll, "--help"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var seeded = (await help.StandardOutput.ReadToEndAsync()).Contains("--initial-weights", StringComparison.Ordinal);
+        await help.WaitForExitAsync();
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { dll, "--port", "0", "--metrics-port", "-1", "--status-interval", "0" })
+        foreach (var a in (string[])[dll, "--port", "0", "--metrics-port", "-1", "--status-interval", "0", .. seeded ? ["--initial-weights", weightsFile] : Array.Empty<string>()])
         {
             info.ArgumentList.Add(a);
         }
@@ -339,7 +349,7 @@ public static class TransportBenchmark
     private static async Task<Result> MeasurePython(int size, int learners, double seconds, bool pullEveryStep)
     {
         var info = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in new[] { Path.Combine(RepositoryRoot(), "tests", "interop", "ps_server.py"), "--floats", $"{size}", "--lr", "0.001", "--workers", "16" })
+        foreach (var a in new[] { Repository.Path("tests", "interop", "ps_server.py"), "--floats", $"{size}", "--lr", "0.001", "--workers", "16" })
         {
             info.ArgumentList.Add(a);
         }
@@ -400,18 +410,6 @@ public static class TransportBenchmark
         var elapsed = clock.Elapsed.TotalSeconds;
         latencies.Sort();
         return new Result(latencies.Count / elapsed, latencies[latencies.Count / 2], latencies[Math.Min(latencies.Count - 1, (int)(latencies.Count * 0.99))], latencies.Count);
-    }
-
-    /// <summary>The checkout this benchmark was built from: the Python server reads proto/ from there.</summary>
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("run the benchmark from its checkout: the repository root was not found");
     }
 
     private sealed record Result(double PushesPerSecond, double P50, double P99, int Count);

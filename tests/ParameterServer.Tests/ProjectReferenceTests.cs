@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Xml.Linq;
 using PsTraining.ParameterServer.Tests.Interop;
 
@@ -15,7 +16,7 @@ public sealed class ProjectReferenceTests
     [InlineData("src/ParameterServer.Core/PsTraining.ParameterServer.Core.csproj", new[] { "PsTraining.Protocol.csproj" })]
     public void The_contract_and_the_core_reference_no_host_cluster_or_tensor_library(string project, string[] allowedProjects)
     {
-        var xml = XDocument.Load(Path.Combine(PythonProcess.RepositoryRoot(), project));
+        var xml = XDocument.Load(Repository.Path(project));
         var items = References(project);
 
         Assert.DoesNotContain(items, i => i.Kind == "FrameworkReference");
@@ -44,8 +45,47 @@ public sealed class ProjectReferenceTests
         Assert.DoesNotContain(projects, p => p.StartsWith("PsTraining.ParameterServer", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// Issue 19: the server seeds its weights from a file, so neither it nor any project it references brings a tensor
+    /// library, and its build (what a publish copies) lists no TorchSharp and no libtorch: its image needs none.
+    /// </summary>
+    [Fact]
+    public void The_server_references_no_tensor_library_and_its_build_carries_no_libtorch()
+    {
+        var closure = new List<string>();
+        var pending = new Stack<string>([Repository.Path("src", "ParameterServer", "PsTraining.ParameterServer.csproj")]);
+        while (pending.TryPop(out var project))
+        {
+            if (closure.Contains(project))
+            {
+                continue;
+            }
+
+            closure.Add(project);
+            var folder = Path.GetDirectoryName(project)!;
+            foreach (var (kind, include) in References(project))
+            {
+                if (kind == "ProjectReference")
+                {
+                    pending.Push(Path.GetFullPath(Path.Combine(folder, include)));
+                }
+                else
+                {
+                    Assert.False(include.StartsWith("TorchSharp", StringComparison.Ordinal) || include.StartsWith("libtorch", StringComparison.Ordinal),
+                        $"{Path.GetFileName(project)} references {include}");
+                }
+            }
+        }
+
+        Assert.DoesNotContain(closure, p => Path.GetFileName(p) == "PsTraining.Models.csproj");
+        var deps = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "PsTraining.ParameterServer.deps.json"));
+        Assert.Contains("PsTraining.Protocol", deps);
+        Assert.DoesNotContain("TorchSharp", deps);
+        Assert.DoesNotContain("libtorch", deps);
+    }
+
     private static List<(string Kind, string Include)> References(string project) =>
-        XDocument.Load(Path.Combine(PythonProcess.RepositoryRoot(), project)).Descendants()
+        XDocument.Load(Path.IsPathRooted(project) ? project : Repository.Path(project)).Descendants()
             .Where(e => e.Name.LocalName is "PackageReference" or "FrameworkReference" or "ProjectReference")
             .Select(e => (Kind: e.Name.LocalName, Include: e.Attribute("Include")?.Value ?? "")).ToList();
 }

@@ -33,6 +33,41 @@ public sealed partial class CommandLineTests
         }
     }
 
+    /// <summary>
+    /// The server's starting point, written by the command line and by a learner (a Kubernetes init container's way):
+    /// the same bytes, the seeded model's parameters, and a clear error for an unknown model.
+    /// </summary>
+    [Fact]
+    public void Models_init_and_a_learner_write_the_same_initial_weights_of_the_seeded_model()
+    {
+        var dir = Directory.CreateTempSubdirectory("pst-init").FullName;
+        try
+        {
+            var (ours, theirs) = (Path.Combine(dir, "cli.safetensors"), Path.Combine(dir, "learner.safetensors"));
+            var (code, output, error) = SimProcess.Run(Timeout, "models", "init", "--model", "lenet5", "--seed", "3", "--out", ours);
+            Assert.True(code == 0, error);
+            Assert.Contains("model lenet5, seed 3, 10 tensors, 61706 floats", output);
+            (code, _, error) = SimProcess.RunProgram("dotnet", [Path.Combine(AppContext.BaseDirectory, "PsTraining.Learner.dll"), "--model", "lenet5", "--seed", "3",
+                "--write-initial-weights", theirs], Timeout);
+            Assert.True(code == 0, error);
+            Assert.Equal(File.ReadAllBytes(ours), File.ReadAllBytes(theirs));
+
+            var read = PsTraining.Protocol.WeightsFile.Read(ours);
+            var seeded = PsTraining.Models.Zoo.InitialWeights.Of("lenet5", 3);
+            Assert.Equal("lenet5", read.Model);
+            Assert.Equal(seeded.Weights, read.Weights);
+            Assert.NotEqual(seeded.Weights, PsTraining.Models.Zoo.InitialWeights.Of("lenet5", 4).Weights);
+
+            (code, _, error) = SimProcess.Run(Timeout, "models", "init", "--model", "resnet", "--out", Path.Combine(dir, "x.safetensors"));
+            Assert.Equal(2, code);
+            Assert.Contains("unknown model 'resnet'", error);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     [Fact]
     public void Unknown_model_exits_2_and_lists_the_known_ones()
     {

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 namespace PsTraining.Sim.Tests;
 
 /// <summary>
@@ -6,16 +7,7 @@ namespace PsTraining.Sim.Tests;
 /// </summary>
 internal static class PythonReference
 {
-    public static string Script(string name)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return Path.Combine(dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root"), "tests", "reference", name);
-    }
+    public static string Script(string name) => Repository.Path("tests", "reference", name);
 
     /// <summary>Runs tests/reference/<paramref name="script"/>; a non-zero exit throws with what the script wrote to stderr.</summary>
     public static string Run(string script, params string[] args)

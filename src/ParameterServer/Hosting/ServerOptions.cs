@@ -12,8 +12,7 @@ public sealed record ServerOptions
     [
         new("port", "gRPC port (HTTP/2: pstraining.v1.ParameterServer, grpc.health.v1.Health, server reflection); 0 picks a free one", "50051"),
         new("listen", "loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
-        new("model", "initial model by registry name (lenet5, small-inception, ...)", "lenet5"),
-        new("seed", "seed of the initial weights", "1"),
+        new("initial-weights", "safetensors file of the model's initial float32 parameters, in parameter order, that `models init --model NAME --seed S --out FILE` or a learner's --write-initial-weights writes"),
         new("partition", "K/N: this process (localhost clustering) holds range K (0-based) of the model split evenly over N server processes", "0/1"),
         new("shards", "ranges of the parameter vector, each with its own lock (1..1024)", "4"),
         new("policy", "consistency policy: asp, ssp:S or bsp", "asp"),
@@ -48,9 +47,8 @@ public sealed record ServerOptions
 
     public bool ListenOnAll { get; init; }
 
-    public required string Model { get; init; }
-
-    public int Seed { get; init; }
+    /// <summary>The file the server seeds its weights from (the model's name travels in it).</summary>
+    public required string InitialWeights { get; init; }
 
     /// <summary>Which range of the model this process holds, of how many server processes.</summary>
     public (int Index, int Count) Partition { get; init; } = (0, 1);
@@ -133,8 +131,7 @@ public sealed record ServerOptions
         {
             Port = o.Int("port", 0, 65535),
             ListenOnAll = o.Choice("listen", "loopback", "any") == "any",
-            Model = o.String("model")!,
-            Seed = o.Int("seed", 0, int.MaxValue),
+            InitialWeights = o.String("initial-weights") ?? "",
             Partition = partition,
             Core = core,
             MaxMessageBytes = o.Int("max-message-mb", 1, 2047) * 1024 * 1024,
@@ -178,6 +175,15 @@ public sealed record ServerOptions
         if (options.Advertise is { } advertise && !Uri.TryCreate(advertise, UriKind.Absolute, out _))
         {
             o.Errors.Add($"--advertise: '{advertise}' is not an absolute address such as http://ps-0.ps:50051");
+        }
+
+        if (options.InitialWeights.Length == 0)
+        {
+            o.Errors.Add("--initial-weights: give the model's initial weights, a file that `dotnet run --project src/Sim -- models init --model lenet5 --seed 1 --out lenet5.safetensors` writes");
+        }
+        else if (!File.Exists(options.InitialWeights))
+        {
+            o.Errors.Add($"--initial-weights: '{options.InitialWeights}' does not exist");
         }
 
         if (options.AuthToken is not null && options.AuthTokenFile is not null)

@@ -1,4 +1,5 @@
 using PsTraining.Hosting;
+using PsTraining.Models.Zoo;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
@@ -38,6 +39,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
 
     public string Directory { get; } = options.Out ?? Path.Combine("runs", $"cluster-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}");
 
+    private string InitialWeightsPath => Path.Combine(Directory, "initial-weights.safetensors");
+
     public async Task<int> RunAsync(CancellationToken interrupt)
     {
         if (options.Prometheus)
@@ -46,6 +49,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         }
 
         System.IO.Directory.CreateDirectory(Directory);
+        // The servers hold no tensor library: they seed their weights from this file.
+        InitialWeights.Write(options.Model, options.Seed, InitialWeightsPath);
         var clock = Stopwatch.StartNew();
         var servers = new List<ServerProcess>();
         try
@@ -78,8 +83,8 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
     }
 
     /// <summary>
-    /// Server k's options: a lone server's, or a cluster member's (the shared checkpoint folder lets any member take any
-    /// shard). The launcher picks the ports, so that it knows where to ask whether the server is ready.
+    /// Server k's options: a one-process server's, or a cluster member's (the shared checkpoint folder lets any member take
+    /// any shard). The launcher picks the ports, so that it knows where to ask whether the server is ready.
     /// </summary>
     private List<string> ServerArgs(int k)
     {
@@ -92,7 +97,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         };
         var args = new List<string>
         {
-            "--port", $"{port}", "--model", options.Model, "--policy", options.Policy, "--seed", $"{options.Seed}",
+            "--port", $"{port}", "--initial-weights", InitialWeightsPath, "--policy", options.Policy,
             "--learning-rate", options.LearningRate.ToString(CultureInfo.InvariantCulture), "--status-interval", "5",
             "--checkpoint-dir", Path.Combine(Directory, "checkpoints"),
             "--checkpoint-interval", options.CheckpointInterval.ToString(CultureInfo.InvariantCulture),

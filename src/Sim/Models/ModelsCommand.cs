@@ -5,12 +5,12 @@ using Spectre.Console;
 
 namespace PsTraining.Sim.Models;
 
-/// <summary><c>models list</c> and <c>models summary NAME [--in-channels C]</c>.</summary>
+/// <summary><c>models list</c>, <c>models summary NAME [--in-channels C]</c> and <c>models init --model NAME --seed S --out FILE</c>.</summary>
 internal static class ModelsCommand
 {
     public static Command Create()
     {
-        var models = new Command("models", "List the models, or print one model's per-layer table.");
+        var models = new Command("models", "List the models, print one model's per-layer table, or write its initial weights for the parameter server.");
 
         var list = new Command("list", "List every model of the registry.");
         list.SetAction(_ =>
@@ -37,9 +37,31 @@ internal static class ModelsCommand
         var summary = new Command("summary", "Per-layer input and output shapes, weights, parameters and multiply-accumulates.") { name, inChannels };
         summary.SetAction(parse => Summary(parse.GetValue(name)!, parse.GetValue(inChannels)));
 
+        var model = new Option<string>("--model") { Description = $"model name: {string.Join(", ", ModelRegistry.Names)}", DefaultValueFactory = _ => "lenet5" };
+        var seed = new Option<int>("--seed") { Description = "seed of the initial weights", DefaultValueFactory = _ => 1 };
+        var output = new Option<string>("--out") { Description = "the file to write (safetensors)", Required = true };
+        var init = new Command("init", "Write a model's seeded initial parameters to a safetensors file: the parameter server's --initial-weights.") { model, seed, output };
+        init.SetAction(parse => Init(parse.GetValue(model)!, parse.GetValue(seed), parse.GetValue(output)!));
+
         models.Subcommands.Add(list);
         models.Subcommands.Add(summary);
+        models.Subcommands.Add(init);
         return models;
+    }
+
+    private static int Init(string model, int seed, string path)
+    {
+        try
+        {
+            var written = InitialWeights.Write(model, seed, path);
+            Console.WriteLine($"wrote {path}: model {model}, seed {seed}, {written.Layout.Tensors.Count} tensors, {Number(written.Layout.TotalLength)} floats");
+            return 0;
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
     }
 
     private static int Summary(string name, long? inChannels)

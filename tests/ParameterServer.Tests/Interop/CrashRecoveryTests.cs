@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Text.RegularExpressions;
 using PsTraining.ParameterServer.Durability;
 using PsTraining.ParameterServer.Tests.Transport;
@@ -18,7 +19,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task Sigkill_mid_run_resumes_at_the_last_checkpoint_with_no_corrupt_file()
     {
-        string[] args = ["--model", "linear-regression", "--checkpoint-dir", _dir, "--checkpoint-interval", "0.3"];
+        string[] args = ["--initial-weights", TestWeights.File("linear-regression"), "--checkpoint-dir", _dir, "--checkpoint-interval", "0.3"];
         ulong pushed;
         using (var server = await ServerProcess.StartAsync(args))
         {
@@ -54,7 +55,7 @@ public sealed partial class CrashRecoveryTests : IDisposable
     [Fact]
     public async Task Sigterm_writes_a_final_checkpoint_so_a_restart_loses_nothing()
     {
-        string[] args = ["--model", "linear-regression", "--checkpoint-dir", _dir, "--checkpoint-interval", "3600"];
+        string[] args = ["--initial-weights", TestWeights.File("linear-regression"), "--checkpoint-dir", _dir, "--checkpoint-interval", "3600"];
         ulong final;
         using (var server = await ServerProcess.StartAsync(args))
         {

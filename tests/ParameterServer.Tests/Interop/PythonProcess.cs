@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Diagnostics;
 using System.Text.Json;
 
@@ -6,19 +7,7 @@ namespace PsTraining.ParameterServer.Tests.Interop;
 /// <summary>Runs the scripts of tests/interop with Debian's /usr/bin/python3 (the interpreter that has grpcio).</summary>
 internal static class PythonProcess
 {
-    public static string Script(string name) => Path.Combine(RepositoryRoot(), "tests", "interop", name);
-
-    /// <summary>The checkout this test assembly was built from: the folder above it that holds PsTraining.sln.</summary>
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root");
-    }
+    public static string Script(string name) => Repository.Path("tests", "interop", name);
 
     public static Process Start(string script, params string[] args)
     {

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
@@ -27,7 +28,9 @@ internal sealed partial class ServerProcess : IDisposable
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "PsTraining.ParameterServer.dll"));
-        foreach (var a in (string[])["--port", "0", "--metrics-port", "0", "--status-interval", "1", .. args])
+        // LeNet-5's initial weights unless the test gives others.
+        string[] weights = args.Contains("--initial-weights") ? [] : TestWeights.Args("lenet5");
+        foreach (var a in (string[])["--port", "0", "--metrics-port", "0", "--status-interval", "1", .. weights, .. args])
         {
             info.ArgumentList.Add(a);
         }

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Text.Json;
 using Grpc.Core;
 using PsTraining.Protocol.Client;
@@ -13,7 +14,7 @@ public sealed class ServerProcessTests
     [Fact]
     public async Task Grpcio_client_trains_against_the_server_process_which_stops_cleanly_on_sigterm()
     {
-        using var server = await ServerProcess.StartAsync("--model", "lenet5", "--learning-rate", "0.5", "--auth-token", "t0ken");
+        using var server = await ServerProcess.StartAsync("--initial-weights", TestWeights.File("lenet5"), "--learning-rate", "0.5", "--auth-token", "t0ken");
         using var json = await PythonProcess.RunForJsonAsync("ps_client.py", "--address", $"127.0.0.1:{server.Port}", "--token", "t0ken");
         var layout = json.RootElement.GetProperty("layout").EnumerateArray().Select(t => t[0].GetString()).ToList();
         Assert.Equal(["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias", "fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias", "fc3.weight", "fc3.bias"], layout);
@@ -37,7 +38,7 @@ public sealed class ServerProcessTests
     [Fact]
     public async Task A_server_process_is_a_one_silo_cluster_serving_the_model_as_one_shard()
     {
-        using var server = await ServerProcess.StartAsync("--model", "linear-regression");
+        using var server = await ServerProcess.StartAsync("--initial-weights", TestWeights.File("linear-regression"));
         lock (server.Output)
         {
             Assert.Contains(server.Output, l => l.Contains("listening on", StringComparison.Ordinal) && l.Contains("one-silo Orleans cluster", StringComparison.Ordinal));

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PsTraining.ParameterServer.Tests.Interop;
@@ -41,7 +42,7 @@ public sealed partial class MetricsTests
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
             ["OTEL_METRIC_EXPORT_INTERVAL"] = "300",
         };
-        using var server = await ServerProcess.StartAsync(environment, "--model", "linear-regression", "--instance", "ps-otlp");
+        using var server = await ServerProcess.StartAsync(environment, "--initial-weights", TestWeights.File("linear-regression"), "--instance", "ps-otlp");
 
         // The first exports may come before the server has made its instruments: take requests until one carries them.
         var (context, text) = (default(System.Net.HttpListenerContext)!, "");
@@ -69,7 +70,7 @@ public sealed partial class MetricsTests
     [Fact]
     public async Task A_live_scrape_passes_promtool_and_agrees_with_the_pushes()
     {
-        using var server = await ServerProcess.StartAsync("--model", "linear-regression", "--instance", "ps-test");
+        using var server = await ServerProcess.StartAsync("--initial-weights", TestWeights.File("linear-regression"), "--instance", "ps-test");
         using var client = new ParameterServerClient(new Uri($"http://127.0.0.1:{server.Port}"));
         var a = (await client.RegisterAsync(new RegisterRequest { Name = "fast" })).LearnerId;
         var b = (await client.RegisterAsync(new RegisterRequest { Name = "slow" })).LearnerId;
@@ -122,7 +123,7 @@ public sealed partial class MetricsTests
     [Fact]
     public async Task Metrics_are_served_only_on_the_metrics_port_and_grpc_only_on_its_own()
     {
-        using var server = await ServerProcess.StartAsync("--model", "linear-regression");
+        using var server = await ServerProcess.StartAsync("--initial-weights", TestWeights.File("linear-regression"));
         var metrics = MetricsUrl(server);
         using var http = new HttpClient();
 

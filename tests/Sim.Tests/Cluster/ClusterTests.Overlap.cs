@@ -1,3 +1,5 @@
+using PsTraining.Models.Zoo;
+using PsTraining.TestSupport;
 using PsTraining.Hosting;
 using PsTraining.ParameterServer.Hosting;
 using PsTraining.Sim.Cluster;
@@ -25,7 +27,7 @@ public sealed partial class ClusterTests
         Assert.Equal(whole.Weights, halves.Weights);
 
         // And it is a different trajectory from the learner that waits for each push (same data, same rate).
-        var waiting = await TrainAndPull([[]], InitialModel.Build("lenet5", 1).Layout, "waiting", ["--steps", "12"]);
+        var waiting = await TrainAndPull([[]], InitialWeights.Of("lenet5", 1).Layout, "waiting", ["--steps", "12"]);
         Assert.NotEqual(waiting.Weights, whole.Weights);
     }
 
@@ -33,7 +35,7 @@ public sealed partial class ClusterTests
     public async Task An_overlapping_learner_against_delay_compensation_is_refused_with_the_reason()
     {
         var port = LoopbackPort.Free();
-        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "-1", "--delay-compensation", "0.1"],
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", [.. TestWeights.Args("lenet5"), "--port", $"{port}", "--metrics-port", "-1", "--delay-compensation", "0.1"],
             Path.Combine(_dir, "dc-ps.log"));
         using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll",
             ["--ps", $"http://127.0.0.1:{port}", "--steps", "5", "--overlap", "--test-samples", "0", "--train-samples", "640"], Path.Combine(_dir, "dc-learner.log"));

@@ -1,3 +1,5 @@
+using PsTraining.Models.Zoo;
+using PsTraining.TestSupport;
 using System.Text.Json;
 using PsTraining.Hosting;
 using PsTraining.ParameterServer.Core;
@@ -18,9 +20,9 @@ public sealed partial class ClusterTests
     public async Task A_model_sharded_over_two_servers_trains_to_the_same_weights_as_one_server()
     {
         var (whole, halves) = await TrainWholeAndHalves("plain", ["--steps", "15"]);
-        Assert.Equal(InitialModel.Build("lenet5", 1).Layout.TotalLength, halves.Weights.Length);
+        Assert.Equal(InitialWeights.Of("lenet5", 1).Layout.TotalLength, halves.Weights.Length);
         Assert.Equal(whole.Weights, halves.Weights); // bit for bit: the same gradients meet the same elementwise SGD
-        Assert.NotEqual(InitialModel.Build("lenet5", 1).Weights, halves.Weights);
+        Assert.NotEqual(InitialWeights.Of("lenet5", 1).Weights, halves.Weights);
         Assert.Equal([15UL, 15UL], halves.Versions);
 
         // Each push line gives every partition's versions; one learner alone is never stale.
@@ -36,7 +38,7 @@ public sealed partial class ClusterTests
     {
         var ports = new[] { LoopbackPort.Free(), LoopbackPort.Free() };
         var servers = ports.Select((port, k) => ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
-            ["--port", $"{port}", "--metrics-port", "-1", "--partition", $"{k}/2"], Path.Combine(_dir, $"ps-{k}.log"))).ToList();
+            [.. TestWeights.Args("lenet5"), "--port", $"{port}", "--metrics-port", "-1", "--partition", $"{k}/2"], Path.Combine(_dir, $"ps-{k}.log"))).ToList();
         try
         {
             using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll",
@@ -109,7 +111,7 @@ public sealed partial class ClusterTests
     /// <summary>One learner given <paramref name="learnerArgs"/>, against one server holding the whole model, then against two holding half of it each.</summary>
     private async Task<(TrainedRun Whole, TrainedRun Halves)> TrainWholeAndHalves(string tag, string[] learnerArgs)
     {
-        var layout = InitialModel.Build("lenet5", 1).Layout;
+        var layout = InitialWeights.Of("lenet5", 1).Layout;
         return (await TrainAndPull([[]], layout, $"{tag}-whole", learnerArgs),
             await TrainAndPull([["--partition", "0/2"], ["--partition", "1/2"]], layout, $"{tag}-halves", learnerArgs));
     }
@@ -129,7 +131,7 @@ public sealed partial class ClusterTests
     {
         var ports = serverArgs.Select(_ => LoopbackPort.Free()).ToList();
         var servers = serverArgs.Select((args, k) => ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
-            ["--port", $"{ports[k]}", "--metrics-port", "-1", .. args], Path.Combine(_dir, $"{tag}-ps-{k}.log"))).ToList();
+            [.. TestWeights.Args("lenet5"), "--port", $"{ports[k]}", "--metrics-port", "-1", .. args], Path.Combine(_dir, $"{tag}-ps-{k}.log"))).ToList();
         try
         {
             var lines = new List<string>();

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -91,7 +92,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task A_learner_killed_with_SIGKILL_leaves_the_server_and_the_others_going()
     {
         var port = LoopbackPort.Free();
-        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05"], Path.Combine(_dir, "ps.log"));
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", [.. TestWeights.Args("lenet5"), "--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         var learners = Enumerable.Range(0, 3).Select(k => ChildProcess.Start($"learner-{k + 1}", "PsTraining.Learner.dll",
             LearnerArgs(port, k, 3, "--steps", "120", "--step-time", "0.05"), Path.Combine(_dir, $"learner-{k + 1}.log"), line => Record(records, line), logOutput: false)).ToList();
@@ -118,7 +119,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task The_server_killed_and_restarted_from_its_checkpoint_lets_the_learners_finish()
     {
         var port = LoopbackPort.Free();
-        string[] serverArgs = ["--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05", "--checkpoint-dir", Path.Combine(_dir, "checkpoints"), "--checkpoint-interval", "0.5"];
+        string[] serverArgs = [.. TestWeights.Args("lenet5"), "--port", $"{port}", "--metrics-port", "0", "--learning-rate", "0.05", "--checkpoint-dir", Path.Combine(_dir, "checkpoints"), "--checkpoint-interval", "0.5"];
         var first = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", serverArgs, Path.Combine(_dir, "ps-1.log"));
         var records = new List<(string Name, ulong Version)>();
         var learners = Enumerable.Range(0, 2).Select(k => ChildProcess.Start($"learner-{k + 1}", "PsTraining.Learner.dll",
@@ -159,7 +160,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task A_learner_stopped_with_SIGTERM_finishes_its_push_and_exits_0()
     {
         var port = LoopbackPort.Free();
-        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", [.. TestWeights.Args("lenet5"), "--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll", LearnerArgs(port, 0, 1, "--step-time", "0.05"), Path.Combine(_dir, "learner.log"),
             line => Record(records, line), logOutput: false);
@@ -176,7 +177,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task Two_learners_streaming_their_pushes_train_with_every_push_applied_once()
     {
         var port = LoopbackPort.Free();
-        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", [.. TestWeights.Args("lenet5"), "--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         // --stream-push-mb 0: every push of LeNet-5's 61,706 floats goes as PushStream (chunks of 1 MiB: one here), then a pull.
         var learners = Enumerable.Range(0, 2).Select(k => ChildProcess.Start($"learner-{k + 1}", "PsTraining.Learner.dll",
@@ -203,7 +204,7 @@ public sealed partial class ClusterTests : IDisposable
     public async Task A_learners_metrics_pass_promtool_while_it_trains()
     {
         var port = LoopbackPort.Free();
-        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
+        using var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", [.. TestWeights.Args("lenet5"), "--port", $"{port}", "--metrics-port", "0"], Path.Combine(_dir, "ps.log"));
         var records = new List<(string Name, ulong Version)>();
         string? url = null;
         using var learner = ChildProcess.Start("learner-1", "PsTraining.Learner.dll", LearnerArgs(port, 0, 1, "--step-time", "0.05", "--test-samples", "200", "--eval-every", "5"),
@@ -271,7 +272,7 @@ public sealed partial class ClusterTests : IDisposable
         var output = launcher.StandardOutput.ReadToEndAsync();
         var errors = launcher.StandardError.ReadToEndAsync();
         var group = launcher.Id;
-        var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "grafana", "dashboards", "pstraining.json")));
+        var dashboard = JsonDocument.Parse(File.ReadAllText(Repository.Path("deploy", "grafana", "dashboards", "pstraining.json")));
         var expressions = dashboard.RootElement.GetProperty("panels").EnumerateArray()
             .Where(p => p.GetProperty("type").GetString() != "row").SelectMany(p => p.GetProperty("targets").EnumerateArray()).Select(t => t.GetProperty("expr").GetString()!.Replace("$learner", ".*", StringComparison.Ordinal)).ToList();
         Assert.True(expressions.Count >= 10);
@@ -389,16 +390,6 @@ public sealed partial class ClusterTests : IDisposable
         return Process.Start(info)!;
     }
 
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("the repository root was not found above " + AppContext.BaseDirectory);
-    }
 
     private static string[] LearnerArgs(int port, int shard, int shards, params string[] extra) =>
         ["--ps", $"http://127.0.0.1:{port}", "--name", $"learner-{shard + 1}", "--shard-index", $"{shard}", "--shard-count", $"{shards}",

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -83,7 +84,7 @@ public sealed partial class ShardClusterTests : IDisposable
     public async Task One_process_is_a_cluster_of_its_own_with_localhost_clustering_and_nothing_to_install()
     {
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", ["--cluster", "localhost", "--cluster-shards", "3", "--port", "0", "--metrics-port", "-1"],
+        var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll", [.. TestWeights.Args("lenet5"), "--cluster", "localhost", "--cluster-shards", "3", "--port", "0", "--metrics-port", "-1"],
             Path.Combine(_dir, "ps.log"), line =>
             {
                 if (ListeningPattern().Match(line) is { Success: true } m)
@@ -248,7 +249,7 @@ public sealed partial class ShardClusterTests : IDisposable
     {
         var port = LoopbackPort.Free(); // nothing listens there
         var server = ChildProcess.Start("ps", "PsTraining.ParameterServer.dll",
-            ["--cluster", "redis", "--redis", $"127.0.0.1:{port}", "--port", "0", "--metrics-port", "-1"], Path.Combine(_dir, "ps.log"));
+            [.. TestWeights.Args("lenet5"), "--cluster", "redis", "--redis", $"127.0.0.1:{port}", "--port", "0", "--metrics-port", "-1"], Path.Combine(_dir, "ps.log"));
         _processes.Add(server);
         Assert.Equal(2, await server.Exited.WaitAsync(Timeout));
         Assert.Contains($"cannot reach Redis at 127.0.0.1:{port} (--redis)", File.ReadAllText(Path.Combine(_dir, "ps.log")));
@@ -268,7 +269,7 @@ public sealed partial class ShardClusterTests : IDisposable
     {
         var listening = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
         var server = ChildProcess.Start($"ps-{k}", "PsTraining.ParameterServer.dll",
-            ["--cluster", "redis", "--redis", redis.Address, .. extra.Contains("--port") ? extra : ["--port", "0", .. extra], "--metrics-port", "-1", "--status-interval", "1"],
+            [.. TestWeights.Args("lenet5"), "--cluster", "redis", "--redis", redis.Address, .. extra.Contains("--port") ? extra : ["--port", "0", .. extra], "--metrics-port", "-1", "--status-interval", "1"],
             Path.Combine(_dir, $"ps-{k}.log"),
             line =>
             {

@@ -1,56 +1,105 @@
+using PsTraining.TestSupport;
 using System.Text.RegularExpressions;
 using static PsTraining.Sim.Tests.Deploy.RenderedManifests;
 
 namespace PsTraining.Sim.Tests.Deploy;
 
 /// <summary>
-/// The container images, checked without a Docker engine: what each Dockerfile copies exists, what it publishes is
-/// what the manifests run, it exposes the ports they declare, and it runs as the non-root user they expect.
+/// The container images, checked without a Docker engine: what each Dockerfile copies exists, and each image the
+/// manifests run is a stage that publishes what they run, exposes the ports they declare, and runs as the non-root
+/// user they expect.
 /// </summary>
 public sealed partial class DockerfileTests
 {
-    public static TheoryData<string, string> Images => new() { { "Dockerfile", "k8s/overlays/cpu" }, { "Dockerfile.cuda", "k8s/overlays/gpu" } };
-
     [Theory]
-    [MemberData(nameof(Images))]
-    public void Every_copy_source_exists_in_the_repository(string dockerfile, string overlay)
+    [InlineData("Dockerfile")]
+    [InlineData("Dockerfile.cuda")]
+    public void Every_copy_source_exists_in_the_repository(string dockerfile)
     {
-        _ = overlay;
         var sources = Instructions(dockerfile).Where(i => i.Name == "COPY" && !i.Arguments.StartsWith("--from", StringComparison.Ordinal))
             .SelectMany(i => i.Arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)[..^1]).ToList();
         Assert.NotEmpty(sources);
-        Assert.All(sources, s => Assert.True(File.Exists(Path.Combine(RepositoryRoot(), s)) || Directory.Exists(Path.Combine(RepositoryRoot(), s)), $"{dockerfile}: COPY {s} does not exist"));
+        Assert.All(sources, s => Assert.True(File.Exists(Repository.Path(s)) || Directory.Exists(Repository.Path(s)), $"{dockerfile}: COPY {s} does not exist"));
         Assert.Contains("src/", sources);
         Assert.Contains("global.json", sources);
     }
 
+    /// <summary>
+    /// Each container of an overlay (init containers too) runs an image that a Dockerfile builds as the stage of the same
+    /// name (the image's tag names the Dockerfile: cpu, cuda): that stage's ENTRYPOINT is the program the container runs,
+    /// a self-contained publish copied into /app; it exposes the container's ports and runs as the pod's user. The
+    /// server's stage carries no tensor library and no dataset.
+    /// </summary>
     [Theory]
-    [MemberData(nameof(Images))]
-    public void The_image_publishes_what_the_manifests_run_exposes_their_ports_and_runs_as_their_user(string dockerfile, string overlay)
+    [InlineData("k8s/overlays/cpu")]
+    [InlineData("k8s/overlays/gpu")]
+    public void Every_container_runs_the_stage_of_its_image_which_publishes_its_program_exposes_its_ports_and_runs_as_its_user(string overlay)
+    {
+        var stages = new Dictionary<(string Tag, string Image), Stage>();
+        foreach (var (dockerfile, tag) in new[] { ("Dockerfile", "cpu"), ("Dockerfile.cuda", "cuda") })
+        {
+            foreach (var stage in Stages(dockerfile))
+            {
+                stages[(tag, stage.Name)] = stage;
+            }
+        }
+
+        foreach (var (_, name, pod) in Render(overlay).OurPodTemplates())
+        {
+            foreach (var container in AllContainers(pod))
+            {
+                var image = (string)container["image"]!;
+                var (repository, tag) = (image[(image.LastIndexOf('/') + 1)..image.LastIndexOf(':')], image[(image.LastIndexOf(':') + 1)..]);
+                Assert.True(stages.TryGetValue((tag, repository), out var stage), $"{name}: no Dockerfile builds {image} (a stage named {repository} for the {tag} tag)");
+                var command = (string)container["command"]![0]!;
+                Assert.Equal($"[\"{command}\"]", stage.Entrypoint);
+                Assert.Contains(command, stage.Programs);
+                Assert.All(container["ports"]?.AsArray() ?? [], p => Assert.Contains((int)p!["containerPort"]!, stage.Exposed));
+                Assert.Equal($"{pod["spec"]!["securityContext"]!["runAsUser"]}", stage.User);
+            }
+        }
+
+        var server = stages[("cpu", "pstraining-server")];
+        Assert.Equal(["/app/PsTraining.ParameterServer"], server.Programs);
+        Assert.DoesNotContain(server.Instructions, i => i.Arguments.Contains("fashion-mnist", StringComparison.Ordinal) || i.Arguments.Contains("torch", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>A final stage of a Dockerfile: what it runs, the programs copied into its /app, its ports and user.</summary>
+    private sealed record Stage(string Name, List<(string Name, string Arguments)> Instructions, string Entrypoint, List<string> Programs, HashSet<int> Exposed, string User);
+
+    /// <summary>The named stages other than the build stage, each with the programs published into the folder it copies to /app.</summary>
+    private static List<Stage> Stages(string dockerfile)
     {
         var instructions = Instructions(dockerfile);
         var published = instructions.Where(i => i.Name == "RUN").SelectMany(i => Publish().Matches(i.Arguments))
-            .Select(m => (Binary: $"{m.Groups["output"].Value}/{Path.GetFileNameWithoutExtension(m.Groups["project"].Value)}", Project: m.Groups["project"].Value)).ToList();
-        Assert.All(published, p => Assert.True(File.Exists(Path.Combine(RepositoryRoot(), p.Project)), $"{dockerfile} publishes {p.Project}, which does not exist"));
-        Assert.All(published, p => Assert.Contains("--self-contained", instructions.Single(i => i.Arguments.Contains(p.Project, StringComparison.Ordinal)).Arguments));
+            .Select(m => (Folder: m.Groups["output"].Value, Program: $"/app/{Path.GetFileNameWithoutExtension(m.Groups["project"].Value)}", Project: m.Groups["project"].Value,
+                SelfContained: instructions.Single(i => i.Arguments.Contains(m.Value, StringComparison.Ordinal)).Arguments.Contains("--self-contained", StringComparison.Ordinal)))
+            .ToList();
+        Assert.All(published, p => Assert.True(File.Exists(Repository.Path(p.Project)), $"{dockerfile} publishes {p.Project}, which does not exist"));
+        Assert.All(published, p => Assert.True(p.SelfContained, $"{dockerfile} publishes {p.Project} without --self-contained"));
 
-        var rendered = Render(overlay);
-        var entrypoint = instructions.Last(i => i.Name == "ENTRYPOINT").Arguments;
-        Assert.Contains(published, p => entrypoint == $"[\"{p.Binary}\"]");
-        var exposed = instructions.Where(i => i.Name == "EXPOSE").SelectMany(i => i.Arguments.Split(' ')).Select(int.Parse).ToHashSet();
-        var user = instructions.Last(i => i.Name == "USER").Arguments.Split(':')[0];
-        Assert.NotEqual("0", user);
-        Assert.NotEqual("root", user);
-        foreach (var (_, name, pod) in rendered.OurPodTemplates())
+        var stages = new List<Stage>();
+        var starts = instructions.Select((i, k) => (i, k)).Where(x => x.i.Name == "FROM").Select(x => x.k).Append(instructions.Count).ToList();
+        for (var s = 0; s + 1 < starts.Count; s++)
         {
-            Assert.Equal(user, $"{pod["spec"]!["securityContext"]!["runAsUser"]}");
-            foreach (var container in Containers(pod))
+            var body = instructions[starts[s]..starts[s + 1]];
+            var from = body[0].Arguments.Split(' ');
+            if (from is not [_, "AS", var name] || name == "build")
             {
-                var command = (string)container["command"]![0]!;
-                Assert.True(published.Any(p => p.Binary == command), $"{name} runs {command}, which {dockerfile} does not publish ({string.Join(", ", published.Select(p => p.Binary))})");
-                Assert.All(container["ports"]!.AsArray(), p => Assert.Contains((int)p!["containerPort"]!, exposed));
+                continue;
             }
+
+            var copied = body.Where(i => i.Name == "COPY" && i.Arguments.StartsWith("--from=build ", StringComparison.Ordinal) && i.Arguments.EndsWith(" /app", StringComparison.Ordinal))
+                .Select(i => i.Arguments.Split(' ')[1]).ToHashSet();
+            stages.Add(new Stage(name, body, body.Last(i => i.Name == "ENTRYPOINT").Arguments,
+                [.. published.Where(p => copied.Contains(p.Folder)).Select(p => p.Program)],
+                [.. body.Where(i => i.Name == "EXPOSE").SelectMany(i => i.Arguments.Split(' ')).Select(int.Parse)],
+                body.Last(i => i.Name == "USER").Arguments.Split(':')[0]));
         }
+
+        Assert.NotEmpty(stages);
+        Assert.All(stages, stage => Assert.True(stage.User is not "0" and not "root", $"{dockerfile}: stage {stage.Name} runs as root"));
+        return stages;
     }
 
     /// <summary>The Dockerfile's instructions, continuation lines joined and comments dropped.</summary>

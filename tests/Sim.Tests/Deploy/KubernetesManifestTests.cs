@@ -160,7 +160,7 @@ public sealed class KubernetesManifestTests
             var security = pod["spec"]!["securityContext"]!;
             Assert.True((bool)security["runAsNonRoot"]!, name);
             Assert.NotEqual(0, (int)security["runAsUser"]!);
-            foreach (var container in Containers(pod))
+            foreach (var container in AllContainers(pod))
             {
                 foreach (var bound in new[] { "requests", "limits" })
                 {
@@ -175,6 +175,45 @@ public sealed class KubernetesManifestTests
                 Assert.Contains("/tmp", container["volumeMounts"]!.AsArray().Select(m => (string)m!["mountPath"]!));
             }
         }
+    }
+
+    /// <summary>
+    /// Issue 19: the server image holds no tensor library, so each server pod's init container (the learner image)
+    /// writes the seeded model's initial weights to a volume the server reads them from: the same file, the model and
+    /// seed the learners train with, every option one the learner accepts.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Each_server_reads_the_initial_weights_its_init_container_writes_for_the_learners_model(string overlay)
+    {
+        var rendered = Render(overlay);
+        using var mounts = new TemporaryDirectory();
+        var pod = rendered.Single("StatefulSet", "ps")["spec"]!["template"]!.AsObject();
+        var init = InitContainers(pod).Single();
+        var server = Containers(pod).Single();
+        var writer = ContainerReplica.Of(rendered, "ps", init, 0);
+        Assert.Equal("/app/PsTraining.Learner", writer.Command);
+        var program = ProgramOptions.Resolve(ProgramOptions.Assembly(writer.Command), writer.Args, writer.Environment);
+        Assert.All(writer.Args, a => Assert.True(program.Accepts(a.Split('=')[0]), $"initial-weights: {a} is not an option of {writer.Command}"));
+        Assert.All(writer.Environment.Keys, v => Assert.True(program.HasVariable(v), $"initial-weights: {v} is not an option of {writer.Command}"));
+
+        var file = program["--write-initial-weights"]!;
+        Assert.Equal(file, ContainerReplica.Of(rendered, "ps", server, 0).Arg("--initial-weights"));
+        var folder = Path.GetDirectoryName(file)!;
+        var written = init["volumeMounts"]!.AsArray().Single(m => (string)m!["mountPath"]! == folder)!;
+        var read = server["volumeMounts"]!.AsArray().Single(m => (string)m!["mountPath"]! == folder)!;
+        Assert.Equal((string)written["name"]!, (string)read["name"]!);
+        Assert.True((bool?)read["readOnly"] == true);
+        Assert.NotNull(pod["spec"]!["volumes"]!.AsArray().Single(v => (string)v!["name"]! == (string)written["name"]!)!["emptyDir"]);
+
+        var learnerPod = rendered.Single("Job", "learners")["spec"]!["template"]!.AsObject();
+        var learnerContainer = Containers(learnerPod).Single();
+        var learner = ContainerReplica.Of(rendered, "learners", learnerContainer, 0).Mounted(rendered, learnerPod, learnerContainer, mounts.Path, "token");
+        var trains = ProgramOptions.Resolve(ProgramOptions.Assembly(learner.Command), learner.Args, learner.Environment);
+        Assert.Equal((trains["--model"], trains["--seed"]), (program["--model"], program["--seed"]));
+        Assert.Equal((rendered.ConfigMapData("cluster")["model"], rendered.ConfigMapData("cluster")["seed"]), (program["--model"], program["--seed"]));
+        Assert.Equal((string)learnerContainer["image"]!, (string)init["image"]!);
+        Assert.EndsWith("/pstraining-server:cpu", (string)server["image"]!); // the CPU server image, in every overlay
     }
 
     [Theory]

@@ -11,8 +11,8 @@ using static PsTraining.Sim.Tests.Deploy.RenderedManifests;
 namespace PsTraining.Sim.Tests.Deploy;
 
 /// <summary>
-/// A local stand-in for the cluster: every replica of the cpu overlay's parameter-server StatefulSet and learner Job
-/// runs as a process on loopback with the environment and arguments the rendered manifests give it, and Debian's
+/// A local stand-in for the cluster: every replica of the cpu overlay's parameter-server StatefulSet (its init
+/// container first) and learner Job runs as a process on loopback with the environment and arguments the rendered manifests give it, and Debian's
 /// redis-server stands in for the Redis Deployment. What a cluster provides is mapped, and only that: service DNS
 /// names and container ports to free loopback ports, pod fields to loopback values, volumes to folders (ConfigMaps as
 /// their files, the Secret as a token file), and the Kubernetes API, which is absent (the servers say that they run
@@ -45,6 +45,15 @@ public sealed class KubernetesStandInTests
         {
             for (var k = 0; k < replicas; k++)
             {
+                // The pod's init containers first, each to its end, on the pod's volumes (the initial weights' emptyDir).
+                foreach (var init in InitContainers(servicePod))
+                {
+                    var step = ContainerReplica.Of(rendered, "ps", init, k).Mounted(rendered, servicePod, init, Path.Combine(mounts.Path, $"ps-{k}"), token);
+                    using var initProcess = ChildProcess.Start($"ps-{k}-{init["name"]}", ProgramOptions.Assembly(step.Command), step.Args,
+                        Path.Combine(mounts.Path, $"ps-{k}-{init["name"]}.log"), environment: step.Environment);
+                    Assert.True(await initProcess.Exited.WaitAsync(Timeout) == 0, initProcess.Tail());
+                }
+
                 var replica = ContainerReplica.Of(rendered, "ps", serverContainer, k).Mounted(rendered, servicePod, serverContainer, Path.Combine(mounts.Path, $"ps-{k}"), token);
                 processes.Add(ChildProcess.Start($"ps-{k}", ProgramOptions.Assembly(replica.Command), Resolve(Remap(replica.Args, serverPorts[k]), redisDns),
                     Path.Combine(mounts.Path, $"ps-{k}.log"), environment: Remap(replica.Environment, serverPorts[k])));

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using YamlDotNet.Core;
@@ -14,7 +15,7 @@ internal sealed partial class RenderedManifests(IReadOnlyList<JsonObject> object
     public IReadOnlyList<JsonObject> Objects { get; } = objects;
 
     /// <summary>deploy/ in this repository.</summary>
-    public static string DeployDirectory => Path.Combine(RepositoryRoot(), "deploy");
+    public static string DeployDirectory => Repository.Path("deploy");
 
     /// <summary>Renders <paramref name="kustomization"/> (a folder, relative to deploy/ unless absolute).</summary>
     public static RenderedManifests Render(string kustomization)
@@ -65,6 +66,11 @@ internal sealed partial class RenderedManifests(IReadOnlyList<JsonObject> object
 
     public static IEnumerable<JsonObject> Containers(JsonObject pod) => pod["spec"]!["containers"]!.AsArray().Select(c => c!.AsObject());
 
+    public static IEnumerable<JsonObject> InitContainers(JsonObject pod) => pod["spec"]!["initContainers"]?.AsArray().Select(c => c!.AsObject()) ?? [];
+
+    /// <summary>The pod's init containers, then its containers: everything it runs.</summary>
+    public static IEnumerable<JsonObject> AllContainers(JsonObject pod) => InitContainers(pod).Concat(Containers(pod));
+
     public static string Kind(JsonObject o) => (string)o["kind"]!;
 
     public static string Name(JsonObject o) => (string)o["metadata"]!["name"]!;
@@ -82,16 +88,6 @@ internal sealed partial class RenderedManifests(IReadOnlyList<JsonObject> object
 
     public static IEnumerable<string> References(string text) => Reference().Matches(text).Select(m => m.Groups[1].Value);
 
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PsTraining.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? throw new InvalidOperationException("the repository root was not found above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
     private static partial Regex Reference();
