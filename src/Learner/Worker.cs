@@ -1,3 +1,4 @@
+using PsTraining.Models.Learning;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;

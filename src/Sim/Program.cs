@@ -1,7 +1,7 @@
 using System.CommandLine;
 using PsTraining.Sim.Cluster;
 using PsTraining.Sim.Experiments;
-using PsTraining.Sim.Models;
+using PsTraining.Sim.ModelCommands;
 using PsTraining.Sim.Simulation;
 using PsTraining.Sim.Training;
 using Spectre.Console;

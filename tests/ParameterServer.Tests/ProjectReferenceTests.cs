@@ -46,6 +46,22 @@ public sealed class ProjectReferenceTests
     }
 
     /// <summary>
+    /// Issue 19: the launcher starts the learner and the server as programs; it does not use them as libraries (what it
+    /// shares with them is in the contract, the core and the models).
+    /// </summary>
+    [Fact]
+    public void The_command_line_builds_the_programs_it_launches_without_referencing_their_assemblies()
+    {
+        var programs = XDocument.Load(Repository.Path("src", "Sim", "PsTraining.Sim.csproj")).Descendants()
+            .Where(e => e.Name.LocalName is "ProjectReference" or "LaunchedProgram").ToList();
+        Assert.Equal(["../Learner/PsTraining.Learner.csproj", "../ParameterServer/PsTraining.ParameterServer.csproj"],
+            programs.Where(e => e.Name.LocalName == "LaunchedProgram").Select(e => e.Attribute("Include")!.Value));
+        Assert.DoesNotContain(programs, e => e.Name.LocalName == "ProjectReference" && e.Attribute("Include")!.Value.Contains("Learner", StringComparison.Ordinal));
+        Assert.DoesNotContain(programs, e => e.Name.LocalName == "ProjectReference" && e.Attribute("Include")!.Value.EndsWith("PsTraining.ParameterServer.csproj", StringComparison.Ordinal));
+        Assert.Equal("false", programs.Single(e => e.Attribute("Include")!.Value == "@(LaunchedProgram)").Attribute("ReferenceOutputAssembly")!.Value);
+    }
+
+    /// <summary>
     /// Issue 19: the server seeds its weights from a file, so neither it nor any project it references brings a tensor
     /// library, and its build (what a publish copies) lists no TorchSharp and no libtorch: its image needs none.
     /// </summary>

@@ -31,12 +31,12 @@ internal sealed partial class ChildProcess : IDisposable
     public Task<int> Exited { get; }
 
     /// <summary>
-    /// Starts <paramref name="assembly"/> (a dll beside this program) with <paramref name="args"/>; each stdout line goes to
-    /// <paramref name="onLine"/>, and to the log too when <paramref name="logOutput"/> (stderr always goes to the log).
+    /// Starts <paramref name="assembly"/> (one of our programs, found by <see cref="ProgramLocator"/>) with <paramref name="args"/>;
+    /// each stdout line goes to <paramref name="onLine"/>, and to the log too when <paramref name="logOutput"/> (stderr always goes to the log).
     /// </summary>
     public static ChildProcess Start(string name, string assembly, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true,
         IReadOnlyDictionary<string, string>? environment = null) =>
-        StartProgram(name, "dotnet", ["exec", Path.Combine(AppContext.BaseDirectory, assembly), .. args], logPath, onLine, logOutput, environment);
+        StartProgram(name, "dotnet", ["exec", ProgramLocator.Find(assembly), .. args], logPath, onLine, logOutput, environment);
 
     /// <summary>Starts any program (for example Debian's prometheus) the same way, with <paramref name="environment"/> added to this process's.</summary>
     public static ChildProcess StartProgram(string name, string program, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true,

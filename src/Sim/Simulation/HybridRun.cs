@@ -1,4 +1,4 @@
-using PsTraining.Learner;
+using PsTraining.Models.Learning;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;

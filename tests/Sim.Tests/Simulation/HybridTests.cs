@@ -1,3 +1,4 @@
+using PsTraining.Models.Learning;
 using PsTraining.Learner;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;

@@ -3,7 +3,7 @@ using System.Globalization;
 using PsTraining.Models.Zoo;
 using Spectre.Console;
 
-namespace PsTraining.Sim.Models;
+namespace PsTraining.Sim.ModelCommands;
 
 /// <summary><c>models list</c>, <c>models summary NAME [--in-channels C]</c> and <c>models init --model NAME --seed S --out FILE</c>.</summary>
 internal static class ModelsCommand

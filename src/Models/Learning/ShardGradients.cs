@@ -5,7 +5,7 @@ using PsTraining.Protocol;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace PsTraining.Learner;
+namespace PsTraining.Models.Learning;
 
 /// <summary>
 /// A learner's gradients, the same for a learner process and for the simulator's hybrid mode: one libtorch model
@@ -34,7 +34,7 @@ public sealed class ShardGradients : IGradientSource, IDisposable
 
         _model.to(Device);
         _parameters = _model.parameters().Select(p => (Tensor)p).ToList();
-        Layout = PsTraining.Models.Zoo.InitialWeights.LayoutOf(_model);
+        Layout = Zoo.InitialWeights.LayoutOf(_model);
         InitialWeights = new float[Layout.TotalLength];
         FlatBuffer.GatherValues(_parameters, InitialWeights);
         _train = train;

@@ -1,6 +1,6 @@
 using PsTraining.Protocol;
 
-namespace PsTraining.Learner;
+namespace PsTraining.Models.Learning;
 
 /// <summary>Real gradients, for the learner process and the simulator's hybrid mode: the model's layout and initial weights, and one learner's gradient on the weights it read.</summary>
 public interface IGradientSource
