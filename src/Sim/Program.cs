@@ -1,9 +1,10 @@
 using System.CommandLine;
 using PsTraining.Sim.Cluster;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments;
+using PsTraining.Sim.Commands;
 using PsTraining.Sim.ModelCommands;
-using PsTraining.Sim.Simulation;
-using PsTraining.Sim.Training;
+using PsTraining.Simulation;
+using PsTraining.Experiments.Training;
 using Spectre.Console;
 
 namespace PsTraining.Sim;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using PsTraining.Models.Torch;
-using PsTraining.Sim.Training;
+using PsTraining.Experiments.Training;
 using TorchSharp;
 
 namespace PsTraining.Benchmarks;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Benchmarks;
 

@@ -46,6 +46,75 @@ public sealed class ProjectReferenceTests
     }
 
     /// <summary>
+    /// Issue 19: no project of src/ or proto/ uses a program (an Exe project) as a library; one that builds a program it
+    /// starts says so with ReferenceOutputAssembly="false".
+    /// </summary>
+    [Fact]
+    public void No_library_or_program_references_an_executables_assembly()
+    {
+        var projects = Directory.GetFiles(Repository.Path("src"), "*.csproj", SearchOption.AllDirectories).Append(Repository.Path("proto", "PsTraining.Protocol.csproj")).ToList();
+        Assert.True(projects.Count >= 9, string.Join(", ", projects));
+        bool IsExe(string project) => XDocument.Load(project).Descendants().Any(e => e.Name.LocalName == "OutputType" && e.Value.Equals("Exe", StringComparison.OrdinalIgnoreCase));
+        foreach (var project in projects)
+        {
+            var folder = Path.GetDirectoryName(project)!;
+            var document = XDocument.Load(project);
+            var items = document.Descendants().Where(e => e.Name.LocalName is "ProjectReference" or "LaunchedProgram").ToList();
+            foreach (var reference in items.Where(e => e.Name.LocalName == "ProjectReference"))
+            {
+                var include = reference.Attribute("Include")!.Value;
+                var targets = include == "@(LaunchedProgram)"
+                    ? items.Where(e => e.Name.LocalName == "LaunchedProgram").Select(e => e.Attribute("Include")!.Value)
+                    : [include];
+                foreach (var target in targets.Select(t => Path.GetFullPath(Path.Combine(folder, t))).Where(IsExe))
+                {
+                    Assert.True(reference.Attribute("ReferenceOutputAssembly")?.Value == "false",
+                        $"{Path.GetFileName(project)} references the assembly of the program {Path.GetFileName(target)}");
+                }
+            }
+        }
+    }
+
+    /// <summary>Issue 19: the server's published output, what its image copies, holds no libtorch and no TorchSharp.</summary>
+    [Fact]
+    public async Task The_servers_published_output_holds_no_libtorch()
+    {
+        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
+        var output = Directory.CreateTempSubdirectory("pst-publish").FullName;
+        try
+        {
+            var info = new System.Diagnostics.ProcessStartInfo("dotnet", ["publish", Repository.Path("src", "ParameterServer", "PsTraining.ParameterServer.csproj"),
+                "--no-build", "-c", configuration, "-o", output]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var publish = System.Diagnostics.Process.Start(info)!;
+            var log = publish.StandardOutput.ReadToEndAsync();
+            var errors = await publish.StandardError.ReadToEndAsync();
+            await publish.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(publish.ExitCode == 0, await log + errors);
+            var files = Directory.GetFiles(output, "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToList();
+            Assert.Contains("PsTraining.ParameterServer.dll", files);
+            Assert.Contains("Orleans.Runtime.dll", files);
+            Assert.DoesNotContain(files, f => f!.Contains("torch", StringComparison.OrdinalIgnoreCase));
+        }
+        finally
+        {
+            Directory.Delete(output, recursive: true);
+        }
+    }
+
+    /// <summary>Issue 19: the simulator and the experiment suite are libraries apart from the command line, and use no program as a library.</summary>
+    [Theory]
+    [InlineData("src/Simulation/PsTraining.Simulation.csproj")]
+    [InlineData("src/Experiments/PsTraining.Experiments.csproj")]
+    public void The_simulator_and_the_experiments_are_libraries_that_reference_no_program(string project)
+    {
+        var xml = XDocument.Load(Repository.Path(project));
+        Assert.DoesNotContain(xml.Descendants(), e => e.Name.LocalName == "OutputType" && e.Value.Equals("Exe", StringComparison.OrdinalIgnoreCase));
+        Assert.All(References(project).Where(i => i.Kind == "ProjectReference").Select(i => Path.GetFileName(i.Include)),
+            p => Assert.Contains(p, new[] { "PsTraining.Hosting.csproj", "PsTraining.Models.csproj", "PsTraining.ParameterServer.Core.csproj", "PsTraining.Simulation.csproj" }));
+        Assert.Contains(References("src/Sim/PsTraining.Sim.csproj"), i => i.Kind == "ProjectReference" && i.Include.EndsWith(Path.GetFileName(project), StringComparison.Ordinal));
+    }
+
+    /// <summary>
     /// Issue 19: the launcher starts the learner and the server as programs; it does not use them as libraries (what it
     /// shares with them is in the contract, the core and the models).
     /// </summary>

@@ -72,6 +72,12 @@ public sealed class ServedShards
     /// <summary>The core a call is for (from its <see cref="ShardKey"/> metadata), or the not-the-owner refusal; for calls that only read.</summary>
     public ServedShard Resolve(ServerCallContext context)
     {
+        if (!_ready)
+        {
+            // A one-process server takes calls once its shards are loaded; a call that comes sooner may try again.
+            throw new RpcException(new Status(StatusCode.Unavailable, "the server is still loading its shards; try again"));
+        }
+
         var key = ShardKey.From(context.RequestHeaders);
         if (key is null)
         {

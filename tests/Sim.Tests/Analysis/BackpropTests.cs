@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Analysis;
@@ -13,7 +13,7 @@ public sealed class BackpropTests : IDisposable
     [Fact]
     public void Hand_formulas_and_autograd_match_pytorch_and_chains_match_their_closed_forms()
     {
-        var dir = ExperimentCommand.Run(new Backprop(), _out, seed: 1);
+        var dir = ExperimentRunner.Run(new Backprop(), _out, seed: 1);
 
         using var reference = JsonDocument.Parse(PythonReference.Run("analysis.py", "worked-example"));
         var worked = ReadCsv(dir, "worked-example");

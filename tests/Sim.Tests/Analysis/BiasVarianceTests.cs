@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
@@ -20,7 +20,7 @@ public sealed class BiasVarianceTests : IDisposable
     [Fact]
     public void Matches_numpy_and_scikit_learn_on_the_same_draws()
     {
-        var dir = ExperimentCommand.Run(new BiasVariance(), _out, seed: 3);
+        var dir = ExperimentRunner.Run(new BiasVariance(), _out, seed: 3);
         using var reference = JsonDocument.Parse(PythonReference.Run("bias_variance.py", dir));
         var root = reference.RootElement;
         Assert.Equal(BiasVariance.Settings.Default.TrainingSets, root.GetProperty("sets").GetInt32());
@@ -71,7 +71,7 @@ public sealed class BiasVarianceTests : IDisposable
     public void Rejects_a_degree_the_training_sets_cannot_fit()
     {
         var tooFew = BiasVariance.Settings.Default with { TrainingPoints = 12 };
-        var error = Assert.Throws<ArgumentException>(() => ExperimentCommand.Run(new BiasVariance(tooFew), _out, seed: 1));
+        var error = Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(new BiasVariance(tooFew), _out, seed: 1));
         Assert.Contains("training points must exceed 15 (got 12)", error.Message);
     }
 

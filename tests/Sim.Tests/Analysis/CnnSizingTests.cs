@@ -1,5 +1,5 @@
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 using static TorchSharp.torch;
 
@@ -30,7 +30,7 @@ public sealed class CnnSizingTests : IDisposable
     [Fact]
     public void Tables_match_the_exercises_and_the_closed_forms_and_the_figures_show_them()
     {
-        var dir = ExperimentCommand.Run(new CnnSizing(), _out, seed: 1);
+        var dir = ExperimentRunner.Run(new CnnSizing(), _out, seed: 1);
 
         // The cases: 34×34; 20×20×2; 62×62 with 64 filters; 32×32 with padding 1 and stride 2.
         var sizes = ReadCsv(dir, "output-sizes");

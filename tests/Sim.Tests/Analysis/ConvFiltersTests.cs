@@ -1,5 +1,5 @@
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 using static TorchSharp.torch;
 
@@ -33,7 +33,7 @@ public sealed class ConvFiltersTests : IDisposable
     [Fact]
     public void Reproduces_the_exercises_results_and_libtorchs_in_every_cell()
     {
-        var dir = ExperimentCommand.Run(new ConvFilters(), _out, seed: 1);
+        var dir = ExperimentRunner.Run(new ConvFilters(), _out, seed: 1);
         var cells = ReadCsv(dir, "conv-filters");
         double[] Output(string label) => [.. cells.Where(r => r["case"] == label).Select(r => r.Number("direct"))];
 

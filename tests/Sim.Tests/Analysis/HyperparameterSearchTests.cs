@@ -1,6 +1,6 @@
 using System.Globalization;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
@@ -14,7 +14,7 @@ public sealed class HyperparameterSearchTests : IDisposable
     [Fact]
     public void Budget_matches_the_closed_forms_and_both_searches_spend_it()
     {
-        var dir = ExperimentCommand.Run(new HyperparameterSearch(Tiny), _out, seed: 4);
+        var dir = ExperimentRunner.Run(new HyperparameterSearch(Tiny), _out, seed: 4);
 
         var grid = ResultFiles.ReadCsv(Path.Combine(dir, "grid-cost.csv")).Single();
         Assert.Equal((10 * 6 * 5, 10 * 6 * 5 * 10, 10 * 6 * 5 * 10 * 2.0), (grid.Number("configurations"), grid.Number("epochs"), grid.Number("minutes")));
@@ -65,7 +65,7 @@ public sealed class HyperparameterSearchTests : IDisposable
     [Fact]
     public void Rejects_a_one_value_grid()
     {
-        var error = Assert.Throws<ArgumentException>(() => ExperimentCommand.Run(new HyperparameterSearch(Tiny with { GridSide = 1 }), _out, seed: 1));
+        var error = Assert.Throws<ArgumentException>(() => ExperimentRunner.Run(new HyperparameterSearch(Tiny with { GridSide = 1 }), _out, seed: 1));
         Assert.Contains("the grid side ≥ 2", error.Message);
     }
 

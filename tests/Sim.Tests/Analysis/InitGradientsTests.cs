@@ -1,7 +1,7 @@
 using System.Text.Json;
 using PsTraining.Models.Torch;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Analysis;
@@ -22,7 +22,7 @@ public sealed class InitGradientsTests : IDisposable
     public void Gradients_match_pytorch_and_zero_init_leaves_only_the_last_bias()
     {
         var batch = InitGradients.Settings.Tiny.BatchSize;
-        var dir = ExperimentCommand.Run(new InitGradients(InitGradients.Settings.Tiny), _out, seed: 3);
+        var dir = ExperimentRunner.Run(new InitGradients(InitGradients.Settings.Tiny), _out, seed: 3);
         var stats = ReadCsv(dir, "gradient-stats");
         using var reference = JsonDocument.Parse(PythonReference.Run("analysis.py", "lenet-gradients", dir));
 

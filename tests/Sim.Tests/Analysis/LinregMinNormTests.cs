@@ -1,6 +1,6 @@
 using System.Globalization;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.AnalysisFiles;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
@@ -16,7 +16,7 @@ public sealed class LinregMinNormTests : IDisposable
     [Fact]
     public void Gd_and_sgd_reach_the_minimum_norm_solution_and_rmsprop_and_adam_end_where_pytorch_does()
     {
-        var dir = ExperimentCommand.Run(new LinregMinNorm(Small), _out, seed: 3);
+        var dir = ExperimentRunner.Run(new LinregMinNorm(Small), _out, seed: 3);
         var wide = $"d={Small.Features} n={Small.Samples}";
         var weights = ReadCsv(Path.Combine(dir, "weights.csv"));
         double[] End(string @case, string optimizer) =>
@@ -61,7 +61,7 @@ public sealed class LinregMinNormTests : IDisposable
     public void Rejects_a_problem_that_is_not_overparameterised()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ExperimentCommand.Run(new LinregMinNorm(Small with { Features = Small.Samples }), _out, seed: 1));
+            ExperimentRunner.Run(new LinregMinNorm(Small with { Features = Small.Samples }), _out, seed: 1));
         Assert.Contains("Features must exceed Samples", error.Message);
     }
 

@@ -1,5 +1,5 @@
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.AnalysisFiles;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
@@ -15,7 +15,7 @@ public sealed class LmsTests : IDisposable
     [Fact]
     public void Closed_form_lms_and_the_rate_sweep_match_the_references()
     {
-        var dir = ExperimentCommand.Run(new Lms(Small), _out, seed: 5);
+        var dir = ExperimentRunner.Run(new Lms(Small), _out, seed: 5);
         var (x, t) = ReadData(Path.Combine(dir, "data.csv"));
         Assert.All(x, row => Assert.Equal(1.0, row[0])); // the bias input
 
@@ -61,7 +61,7 @@ public sealed class LmsTests : IDisposable
     public void Rejects_a_non_positive_rate()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ExperimentCommand.Run(new Lms(Small with { Rates = [0.01, -1] }), _out, seed: 1));
+            ExperimentRunner.Run(new Lms(Small with { Rates = [0.01, -1] }), _out, seed: 1));
         Assert.Contains("Rates", error.Message);
     }
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
@@ -23,7 +23,7 @@ public sealed class LogicUnitsTests : IDisposable
     [Fact]
     public void Trained_weights_compute_every_truth_table_and_the_perceptron_fails_only_on_xor()
     {
-        var dir = ExperimentCommand.Run(new LogicUnits(), _out, seed: 2);
+        var dir = ExperimentRunner.Run(new LogicUnits(), _out, seed: 2);
         var weights = ResultFiles.ReadCsv(Path.Combine(dir, "weights.csv"));
         var tables = ResultFiles.ReadCsv(Path.Combine(dir, "truth-tables.csv"));
         foreach (var (function, (arity, value)) in Truth)

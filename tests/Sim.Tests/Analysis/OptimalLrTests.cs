@@ -1,5 +1,5 @@
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.AnalysisFiles;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
@@ -73,9 +73,9 @@ public sealed class OptimalLrTests : IDisposable
     {
         // The part of backprop's memory that grows with d is exactly the d-vector of each step: between a 100-feature and a
         // 100,000-feature problem the slopes differ by 8·99,900 bytes per step (the graph's own few KiB cancel out).
-        var narrowDir = Path.Combine(ExperimentCommand.Run(new OptimalLr(Small with { MemoryFeatures = 100 }), Path.Combine(_out, "narrow"), seed: 1),
+        var narrowDir = Path.Combine(ExperimentRunner.Run(new OptimalLr(Small with { MemoryFeatures = 100 }), Path.Combine(_out, "narrow"), seed: 1),
             ExperimentContext.MeasuredFolder);
-        var wideDir = Path.Combine(ExperimentCommand.Run(new OptimalLr(Small), Path.Combine(_out, "wide"), seed: 1), ExperimentContext.MeasuredFolder);
+        var wideDir = Path.Combine(ExperimentRunner.Run(new OptimalLr(Small), Path.Combine(_out, "wide"), seed: 1), ExperimentContext.MeasuredFolder);
         var (narrow, wide) = (Fits(narrowDir), Fits(wideDir));
         AssertMemoryPerStep(narrow, 100);
         AssertMemoryPerStep(wide, Small.MemoryFeatures);
@@ -83,7 +83,7 @@ public sealed class OptimalLrTests : IDisposable
         Assert.True(Math.Abs(difference - (8.0 * (Small.MemoryFeatures - 100))) <= MeasurementNoise,
             $"the slopes differ by {difference} bytes per step, not 8·{Small.MemoryFeatures - 100}; narrow:\n{File.ReadAllText(Path.Combine(narrowDir, "memory.csv"))}\nwide:\n{File.ReadAllText(Path.Combine(wideDir, "memory.csv"))}");
 
-        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ExperimentCommand.Run(new OptimalLr(Small with { MemoryFeatures = 0 }), _out, seed: 1));
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => ExperimentRunner.Run(new OptimalLr(Small with { MemoryFeatures = 0 }), _out, seed: 1));
         Assert.Contains("MemoryFeatures", error.Message);
     }
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 
 namespace PsTraining.Sim.Tests.Analysis;
 
@@ -17,7 +17,7 @@ public sealed class RocPrPrgTests : IDisposable
     [Fact]
     public void Areas_match_scikit_learn_and_a_python_calc_auprg_on_the_same_scores()
     {
-        var dir = ExperimentCommand.Run(new RocPrPrg(), _out, seed: 5);
+        var dir = ExperimentRunner.Run(new RocPrPrg(), _out, seed: 5);
         using var reference = JsonDocument.Parse(PythonReference.Run("roc_pr_prg.py", dir, BreastCancer.DefaultPath));
         var root = reference.RootElement;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 using static PsTraining.Sim.Tests.Analysis.AnalysisFiles;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
@@ -16,7 +16,7 @@ public sealed class WeightDecayTests : IDisposable
     [Fact]
     public void Sgd_with_l2_equals_decoupled_decay_and_adam_with_l2_parts_from_adamw_as_in_pytorch()
     {
-        var dir = ExperimentCommand.Run(new WeightDecay(Small), _out, seed: 11);
+        var dir = ExperimentRunner.Run(new WeightDecay(Small), _out, seed: 11);
         var (x, t) = ReadData(Path.Combine(dir, "data.csv"));
         var ends = ReadCsv(Path.Combine(dir, "endpoints.csv")).GroupBy(r => r["variant"])
             .ToDictionary(g => g.Key, g => g.OrderBy(r => r.Number("index")).Select(r => r.Number("value")).ToArray());
@@ -65,7 +65,7 @@ public sealed class WeightDecayTests : IDisposable
     public void Rejects_a_decay_factor_outside_zero_to_one()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            ExperimentCommand.Run(new WeightDecay(Small with { Penalty = 20 }), _out, seed: 1));
+            ExperimentRunner.Run(new WeightDecay(Small with { Penalty = 20 }), _out, seed: 1));
         Assert.Contains("Penalty", error.Message);
     }
 

@@ -7,7 +7,7 @@ using System.Text.Json;
 using PsTraining.Hosting;
 using PsTraining.ParameterServer.Core;
 using PsTraining.Sim.Cluster;
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Cluster;
 

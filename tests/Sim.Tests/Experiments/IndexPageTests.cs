@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PsTraining.Sim.Analysis;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments.Analysis;
+using PsTraining.Experiments;
 
 namespace PsTraining.Sim.Tests.Experiments;
 
@@ -23,8 +23,8 @@ public sealed class IndexPageTests : IDisposable
     [Fact]
     public async Task Index_of_two_experiments_shows_every_figure_summary_and_file_without_console_errors()
     {
-        ExperimentCommand.Run(new LogicUnits(), _out, seed: 1);
-        ExperimentCommand.Run(new BiasVariance(), _out, seed: 1);
+        ExperimentRunner.Run(new LogicUnits(), _out, seed: 1);
+        ExperimentRunner.Run(new BiasVariance(), _out, seed: 1);
 
         await using var browser = await HeadlessChromium.StartAsync(Timeout);
         var page = await InspectAsync(browser, Path.Combine(_out, "index.html"));

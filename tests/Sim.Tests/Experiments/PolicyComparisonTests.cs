@@ -1,6 +1,6 @@
 using System.Globalization;
-using PsTraining.Sim.Experiments;
-using PsTraining.Sim.Simulation;
+using PsTraining.Experiments;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Experiments;
 
@@ -14,7 +14,7 @@ public sealed class PolicyComparisonTests : IDisposable
     [Fact]
     public void Writes_data_figures_summary_and_index_with_each_policys_staleness()
     {
-        var dir = ExperimentCommand.Run(new PolicyComparison(Tiny), _out, seed: 1);
+        var dir = ExperimentRunner.Run(new PolicyComparison(Tiny), _out, seed: 1);
 
         var results = ReadCsv(Path.Combine(dir, "results.csv"));
         Assert.Equal(PolicyComparison.Variants.Select(v => v.Label), results.Select(r => r["policy"]));

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using PsTraining.Models.Torch;
-using PsTraining.Sim.Experiments;
+using PsTraining.Experiments;
 using TorchSharp;
 
 namespace PsTraining.Sim.Tests.Experiments;
@@ -27,7 +27,7 @@ public sealed class ReproducibilityTests : IDisposable
             {
                 foreach (var experiment in ExperimentRegistry.All)
                 {
-                    ExperimentCommand.Run(experiment, output, Seed, ExperimentScale.Tiny, threads: 1);
+                    ExperimentRunner.Run(experiment, output, Seed, ExperimentScale.Tiny, threads: 1);
                 }
             }
         });
@@ -55,7 +55,7 @@ public sealed class ReproducibilityTests : IDisposable
         {
             Assert.Contains($"Produced with seed {Seed}, tiny scale, 1 libtorch thread (libtorch {torch.__version__}).",
                 File.ReadAllText(Path.Combine(third, experiment.Name, "summary.md")));
-            var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(third, experiment.Name, ExperimentCommand.RunRecordFile))).RootElement;
+            var record = JsonDocument.Parse(File.ReadAllText(Path.Combine(third, experiment.Name, ExperimentRunner.RunRecordFile))).RootElement;
             Assert.Equal((experiment.Name, Seed, "tiny", 1), (record.GetProperty("experiment").GetString(), record.GetProperty("seed").GetInt64(),
                 record.GetProperty("scale").GetString(), record.GetProperty("threads").GetInt32()));
         }
@@ -64,7 +64,7 @@ public sealed class ReproducibilityTests : IDisposable
     [Fact]
     public void The_thread_count_is_an_option_and_a_bad_one_is_refused_with_its_range()
     {
-        var dir = ExperimentCommand.Run(ExperimentRegistry.Find("backprop"), _out, Seed, ExperimentScale.Tiny, threads: 2);
+        var dir = ExperimentRunner.Run(ExperimentRegistry.Find("backprop"), _out, Seed, ExperimentScale.Tiny, threads: 2);
         Assert.Contains("2 libtorch threads", File.ReadAllText(Path.Combine(dir, "summary.md")));
 
         var (code, _, error) = SimProcess.Run(TimeSpan.FromMinutes(2), "experiment", "run", "backprop", "--threads", "0", "--out", _out);
@@ -80,7 +80,7 @@ public sealed class ReproducibilityTests : IDisposable
         [.. Directory.GetFiles(output, "*", SearchOption.AllDirectories)
             .Select(f => Path.GetRelativePath(output, f).Replace('\\', '/'))
             .Where(f => f.Contains('/', StringComparison.Ordinal)) // index.html shows the measured parts too
-            .Where(f => !f.EndsWith("/" + ExperimentCommand.RunRecordFile, StringComparison.Ordinal) && !f.Contains($"/{ExperimentContext.MeasuredFolder}/", StringComparison.Ordinal))
+            .Where(f => !f.EndsWith("/" + ExperimentRunner.RunRecordFile, StringComparison.Ordinal) && !f.Contains($"/{ExperimentContext.MeasuredFolder}/", StringComparison.Ordinal))
             .Order(StringComparer.Ordinal)];
 
     /// <summary>

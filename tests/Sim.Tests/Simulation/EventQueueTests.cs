@@ -1,4 +1,4 @@
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Simulation;
 

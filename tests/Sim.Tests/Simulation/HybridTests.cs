@@ -3,7 +3,7 @@ using PsTraining.Learner;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Simulation;
 

@@ -1,5 +1,6 @@
+using PsTraining.Sim.Commands;
 using System.Diagnostics;
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Simulation;
 

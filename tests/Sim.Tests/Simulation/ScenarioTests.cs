@@ -1,4 +1,5 @@
-using PsTraining.Sim.Simulation;
+using PsTraining.Sim.Commands;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Simulation;
 

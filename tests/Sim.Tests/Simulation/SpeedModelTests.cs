@@ -1,8 +1,9 @@
+using PsTraining.Sim.Commands;
 using System.Text.Json;
 using PsTraining.Models.Data;
 using PsTraining.Models.Speed;
 using PsTraining.ParameterServer.Core;
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Simulation;
 

@@ -1,6 +1,7 @@
+using PsTraining.Sim.Commands;
 using System.Text.Json;
 using PsTraining.ParameterServer.Core;
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Simulation;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using PsTraining.Models.Speed;
-using PsTraining.Sim.Simulation;
+using PsTraining.Simulation;
 
 namespace PsTraining.Sim.Tests.Simulation;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
-using PsTraining.Sim.Experiments;
-using PsTraining.Sim.Training;
+using PsTraining.Experiments;
+using PsTraining.Experiments.Training;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Training;
@@ -21,8 +21,8 @@ public sealed class BatchGrowthTests : IDisposable
         // Each run goes through the whole chain: lr-range-test, cyclic-lr (none in its output yet), batch-growth.
         var first = Path.Combine(_out, "first");
         var second = Path.Combine(_out, "second");
-        var dir = ExperimentCommand.Run(new BatchGrowth(BatchGrowth.Settings.Tiny), first, seed: 5);
-        ExperimentCommand.Run(new BatchGrowth(BatchGrowth.Settings.Tiny), second, seed: 5);
+        var dir = ExperimentRunner.Run(new BatchGrowth(BatchGrowth.Settings.Tiny), first, seed: 5);
+        ExperimentRunner.Run(new BatchGrowth(BatchGrowth.Settings.Tiny), second, seed: 5);
 
         var stages = ReadCsv(dir, "stages");
         Assert.Equal(["16", "32", "64", "128", "256", "512"], stages.Select(r => r["batch_size"]));
@@ -54,7 +54,7 @@ public sealed class BatchGrowthTests : IDisposable
     public void Running_out_of_memory_stops_the_growth_and_says_where()
     {
         // 6 MiB hold LeNet-5's steps at small batches; a batch of 512 alone needs 2 MiB of input and 12 MiB for conv1's output.
-        var dir = ExperimentCommand.Run(new BatchGrowth(BatchGrowth.Settings.Tiny with { CpuMemoryLimit = 6L * 1024 * 1024 }), _out, seed: 5);
+        var dir = ExperimentRunner.Run(new BatchGrowth(BatchGrowth.Settings.Tiny with { CpuMemoryLimit = 6L * 1024 * 1024 }), _out, seed: 5);
 
         var stages = ReadCsv(dir, "stages");
         var stopped = stages[^1];

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PsTraining.Sim.Experiments;
-using PsTraining.Sim.Training;
+using PsTraining.Experiments;
+using PsTraining.Experiments.Training;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Training;
@@ -20,8 +20,8 @@ public sealed class ClassifierTests : IDisposable
     [Fact]
     public void Accuracy_reaches_the_pytorch_floor_and_a_second_run_repeats_every_metric()
     {
-        var first = ExperimentCommand.Run(new Classifier(Reduced), Path.Combine(_out, "first"), Seed);
-        var second = ExperimentCommand.Run(new Classifier(Reduced), Path.Combine(_out, "second"), Seed);
+        var first = ExperimentRunner.Run(new Classifier(Reduced), Path.Combine(_out, "first"), Seed);
+        var second = ExperimentRunner.Run(new Classifier(Reduced), Path.Combine(_out, "second"), Seed);
 
         // Determinism on the CPU: every metric of the second run equals the first (the wall times are apart, in measured/).
         foreach (var csv in new[] { "test-accuracy", "running-loss", "epochs" })
@@ -45,7 +45,7 @@ public sealed class ClassifierTests : IDisposable
     [Trait("Category", "Slow")]
     public void At_the_default_scale_accuracy_reaches_the_pytorch_floor()
     {
-        var run = ExperimentCommand.Run(new Classifier(), _out, Seed);
+        var run = ExperimentRunner.Run(new Classifier(), _out, Seed);
         AssertAtLeastPyTorch(run, Classifier.Settings.Default);
     }
 

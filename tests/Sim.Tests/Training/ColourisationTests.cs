@@ -1,6 +1,6 @@
 using PsTraining.Models.Zoo;
-using PsTraining.Sim.Experiments;
-using PsTraining.Sim.Training;
+using PsTraining.Experiments;
+using PsTraining.Experiments.Training;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Training;
@@ -16,7 +16,7 @@ public sealed class ColourisationTests : IDisposable
     public void A_tiny_run_writes_its_files_and_every_network_beats_the_commonest_colour()
     {
         var settings = Colourisation.Settings.Tiny;
-        var dir = ExperimentCommand.Run(new Colourisation(settings), _out, seed: 2);
+        var dir = ExperimentRunner.Run(new Colourisation(settings), _out, seed: 2);
 
         var chance = ColourisationSet.Generate(settings.TrainImages, settings.ValidationImages, 2).Validation.MajorityShare();
         var results = ReadCsv(dir, "results");

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PsTraining.Sim.Experiments;
-using PsTraining.Sim.Training;
+using PsTraining.Experiments;
+using PsTraining.Experiments.Training;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Training;
@@ -18,7 +18,7 @@ public sealed class CyclicLearningRateTests : IDisposable
     public void Trains_between_the_range_tests_bounds_and_writes_its_curves()
     {
         // No range test in _out yet: cyclic-lr runs it first, into _out/lr-range-test.
-        var dir = ExperimentCommand.Run(new CyclicLearningRate(CyclicLearningRate.Settings.Tiny), _out, seed: 2);
+        var dir = ExperimentRunner.Run(new CyclicLearningRate(CyclicLearningRate.Settings.Tiny), _out, seed: 2);
         using var bounds = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "lr-range-test", LrRangeTest.BoundsFile)));
         var lrMin = bounds.RootElement.GetProperty("lr_min").GetDouble();
         var lrMax = bounds.RootElement.GetProperty("lr_max").GetDouble();
@@ -55,7 +55,7 @@ public sealed class CyclicLearningRateTests : IDisposable
 
         // A second run with the same seed and settings reuses the bounds instead of running the range test again.
         var boundsTime = File.GetLastWriteTimeUtc(Path.Combine(_out, "lr-range-test", LrRangeTest.BoundsFile));
-        ExperimentCommand.Run(new CyclicLearningRate(CyclicLearningRate.Settings.Tiny with { Epochs = 1 }), _out, seed: 2);
+        ExperimentRunner.Run(new CyclicLearningRate(CyclicLearningRate.Settings.Tiny with { Epochs = 1 }), _out, seed: 2);
         Assert.Contains("an earlier lr-range-test run", File.ReadAllText(Path.Combine(dir, "summary.md")));
         Assert.Equal(boundsTime, File.GetLastWriteTimeUtc(Path.Combine(_out, "lr-range-test", LrRangeTest.BoundsFile)));
     }

@@ -1,4 +1,4 @@
-using PsTraining.Sim.Training;
+using PsTraining.Experiments.Training;
 
 namespace PsTraining.Sim.Tests.Training;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using PsTraining.Sim.Experiments;
-using PsTraining.Sim.Training;
+using PsTraining.Experiments;
+using PsTraining.Experiments.Training;
 using static PsTraining.Sim.Tests.Analysis.ResultFiles;
 
 namespace PsTraining.Sim.Tests.Training;
@@ -13,7 +13,7 @@ public sealed class LrRangeTestTests : IDisposable
     [Fact]
     public void Losses_are_finite_in_the_chosen_range_and_lowest_inside_it()
     {
-        var dir = ExperimentCommand.Run(new LrRangeTest(LrRangeTest.Settings.Tiny), _out, seed: 1);
+        var dir = ExperimentRunner.Run(new LrRangeTest(LrRangeTest.Settings.Tiny), _out, seed: 1);
 
         var losses = ReadCsv(dir, "losses");
         // 10 rates evenly spaced in log10 from 1e-9 to 1e1: a factor 10^(10/9) apart.
