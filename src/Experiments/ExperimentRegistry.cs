@@ -1,5 +1,4 @@
 using PsTraining.Experiments.Analysis;
-using PsTraining.Simulation;
 using PsTraining.Experiments.Training;
 
 namespace PsTraining.Experiments;

@@ -69,8 +69,7 @@ public static class Program
     {
         try
         {
-            var written = InitialWeights.Write(options.Model, options.Seed, path);
-            Console.WriteLine($"wrote {path}: model {options.Model}, seed {options.Seed}, {written.Layout.TotalLength} floats");
+            Console.WriteLine(InitialWeights.WriteAndDescribe(options.Model, options.Seed, path));
             return 0;
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)

@@ -63,8 +63,6 @@ public sealed partial class ParameterServerCore : IDisposable
     /// <summary>The model version: updates applied so far.</summary>
     public ulong Version => (ulong)Volatile.Read(ref _version);
 
-    public int ShardCount => _shards.Length;
-
     /// <summary>Completes at the next change of state (a push applied, a learner joining, leaving or heard from).</summary>
     public Task WaitForChangeAsync()
     {

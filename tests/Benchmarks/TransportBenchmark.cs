@@ -230,6 +230,12 @@ public static class TransportBenchmark
         names ??= dlls.Select((_, k) => $"build {k}").ToArray();
         var weightsFile = Path.Combine(Path.GetTempPath(), $"pstraining-bench-lenet5-{Environment.ProcessId}.safetensors");
         var layout = InitialWeights.Write("lenet5", 1, weightsFile).Layout;
+        var seeding = new List<string[]>();
+        foreach (var dll in dlls)
+        {
+            seeding.Add(await TakesInitialWeights(dll) ? ["--initial-weights", weightsFile] : []);
+        }
+
         var rates = new Dictionary<(int Learners, int Build), List<double>>();
         var serverCpu = new Dictionary<(int Learners, int Build), List<double>>(); // the server process's CPU µs per round trip
         for (var r = 0; r < rounds; r++)
@@ -238,7 +244,7 @@ public static class TransportBenchmark
             {
                 for (var b = 0; b < dlls.Length; b++)
                 {
-                    var (server, port) = await StartServer(dlls[b], weightsFile);
+                    var (server, port) = await StartServer(dlls[b], seeding[b]);
                     try
                     {
                         // Warm-up: until the JIT has settled (a silo's start leaves it busy for seconds), which a server that runs for hours never sees.
@@ -289,17 +295,20 @@ public static class TransportBenchmark
         return 0;
     }
 
-    /// <summary>
-    /// A server build as a process on free ports, seeded with LeNet-5 (seed 1): from <paramref name="weightsFile"/> for
-    /// a build that takes --initial-weights, by its own default for one from before; returns once it says it listens.
-    /// </summary>
-    private static async Task<(Process Process, int Port)> StartServer(string dll, string weightsFile)
+    /// <summary>Whether a server build seeds itself from --initial-weights (a build from before issue 19 builds LeNet-5, seed 1, itself).</summary>
+    private static async Task<bool> TakesInitialWeights(string dll)
     {
-        var help = Process.Start(new ProcessStartInfo("dotnet", [dll, "--help"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
-        var seeded = (await help.StandardOutput.ReadToEndAsync()).Contains("--initial-weights", StringComparison.Ordinal);
+        using var help = Process.Start(new ProcessStartInfo("dotnet", [dll, "--help"]) { RedirectStandardOutput = true, UseShellExecute = false })!;
+        var options = await help.StandardOutput.ReadToEndAsync();
         await help.WaitForExitAsync();
+        return options.Contains("--initial-weights", StringComparison.Ordinal);
+    }
+
+    /// <summary>A server build as a process on free ports, with <paramref name="seeding"/> and its defaults otherwise; returns once it says it listens.</summary>
+    private static async Task<(Process Process, int Port)> StartServer(string dll, string[] seeding)
+    {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var a in (string[])[dll, "--port", "0", "--metrics-port", "-1", "--status-interval", "0", .. seeded ? ["--initial-weights", weightsFile] : Array.Empty<string>()])
+        foreach (var a in (string[])[dll, "--port", "0", "--metrics-port", "-1", "--status-interval", "0", .. seeding])
         {
             info.ArgumentList.Add(a);
         }

@@ -79,12 +79,11 @@ public sealed class ProjectReferenceTests
     [Fact]
     public async Task The_servers_published_output_holds_no_libtorch()
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
         var output = Directory.CreateTempSubdirectory("pst-publish").FullName;
         try
         {
             var info = new System.Diagnostics.ProcessStartInfo("dotnet", ["publish", Repository.Path("src", "ParameterServer", "PsTraining.ParameterServer.csproj"),
-                "--no-build", "-c", configuration, "-o", output]) { RedirectStandardOutput = true, RedirectStandardError = true };
+                "--no-build", "-c", Repository.BuildConfiguration, "-o", output]) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var publish = System.Diagnostics.Process.Start(info)!;
             var log = publish.StandardOutput.ReadToEndAsync();
             var errors = await publish.StandardError.ReadToEndAsync();

@@ -6,6 +6,9 @@ public static class Repository
     /// <summary>The folder above this assembly that holds PsTraining.sln.</summary>
     public static string Root { get; } = Find();
 
+    /// <summary>The configuration (Debug, Release) the calling tests were built in: bin/CONFIGURATION/net10.0/ holds them.</summary>
+    public static string BuildConfiguration => new DirectoryInfo(System.IO.Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name;
+
     /// <summary>A path inside the checkout.</summary>
     public static string Path(params string[] parts) => System.IO.Path.Combine([Root, .. parts]);
 

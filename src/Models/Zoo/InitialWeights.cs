@@ -30,4 +30,11 @@ public static class InitialWeights
         WeightsFile.Write(path, model, initial.Layout, initial.Weights, new Dictionary<string, string> { ["pstraining.seed"] = $"{seed}" });
         return initial;
     }
+
+    /// <summary><see cref="Write"/>, then the line that says what it wrote, as the programs that write the file print it.</summary>
+    public static string WriteAndDescribe(string model, int seed, string path)
+    {
+        var layout = Write(model, seed, path).Layout;
+        return $"wrote {path}: model {model}, seed {seed}, {layout.Tensors.Count} tensors, {layout.TotalLength} floats";
+    }
 }

@@ -53,8 +53,7 @@ internal static class ModelsCommand
     {
         try
         {
-            var written = InitialWeights.Write(model, seed, path);
-            Console.WriteLine($"wrote {path}: model {model}, seed {seed}, {written.Layout.Tensors.Count} tensors, {Number(written.Layout.TotalLength)} floats");
+            Console.WriteLine(InitialWeights.WriteAndDescribe(model, seed, path));
             return 0;
         }
         catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)

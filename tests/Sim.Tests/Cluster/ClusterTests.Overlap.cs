@@ -1,7 +1,6 @@
 using PsTraining.Models.Zoo;
 using PsTraining.TestSupport;
 using PsTraining.Hosting;
-using PsTraining.ParameterServer.Hosting;
 using PsTraining.Sim.Cluster;
 
 namespace PsTraining.Sim.Tests.Cluster;

@@ -3,7 +3,6 @@ using PsTraining.TestSupport;
 using System.Text.Json;
 using PsTraining.Hosting;
 using PsTraining.ParameterServer.Core;
-using PsTraining.ParameterServer.Hosting;
 using PsTraining.Protocol.Client;
 using PsTraining.Sim.Cluster;
 using PsTraining.Protocol;

@@ -17,8 +17,7 @@ public sealed class ProgramLocatorTests : IDisposable
     [Fact]
     public void The_launcher_run_from_its_own_build_folder_starts_the_programs_from_theirs()
     {
-        var configuration = new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name; // bin/<configuration>/net10.0
-        var launcher = Repository.Path("src", "Sim", "bin", configuration, "net10.0", "PsTraining.Sim.dll");
+        var launcher = Repository.Path("src", "Sim", "bin", Repository.BuildConfiguration, "net10.0", "PsTraining.Sim.dll");
         Assert.True(File.Exists(launcher), launcher);
         var folder = Path.GetDirectoryName(launcher)!;
         foreach (var program in new[] { "PsTraining.Learner.dll", "PsTraining.ParameterServer.dll" })
