@@ -1,7 +1,7 @@
-using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using System.Net;
 using PsTraining.Hosting.Metrics;
+using PsTraining.TestSupport;
 
 namespace PsTraining.Hosting.Tests;
 
@@ -29,13 +29,8 @@ public sealed class MetricsHostTests
         using var elsewhere = await http.GetAsync(new Uri("/anything-else", UriKind.Relative));
         Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
 
-        var info = new ProcessStartInfo("promtool", ["check", "metrics"]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
-        using var promtool = Process.Start(info) ?? throw new InvalidOperationException("promtool is missing (apt-get install prometheus)");
-        await promtool.StandardInput.WriteAsync(text);
-        promtool.StandardInput.Close();
-        var problems = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
-        await promtool.WaitForExitAsync();
-        Assert.True(promtool.ExitCode == 0, problems + "\n" + text);
+        var (code, problems) = await Promtool.CheckMetricsAsync(text);
+        Assert.True(code == 0, problems + "\n" + text);
     }
 
     [Fact]

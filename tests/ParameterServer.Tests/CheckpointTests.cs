@@ -1,6 +1,6 @@
 using PsTraining.ParameterServer.Core;
 using PsTraining.ParameterServer.Durability;
-using static PsTraining.ParameterServer.Tests.CoreFactory;
+using static PsTraining.TestSupport.CoreFactory;
 
 namespace PsTraining.ParameterServer.Tests;
 

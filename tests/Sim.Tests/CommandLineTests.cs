@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Globalization;
 using System.Text.RegularExpressions;
 

@@ -1,4 +1,4 @@
-"""Independent PyTorch results for the analysis suite's tests (tests/Sim.Tests/Analysis), printed as one JSON object.
+"""Independent PyTorch results for the analysis suite's tests (tests/Experiments.Tests/Analysis), printed as one JSON object.
 
   analysis.py worked-example      gradients of the backprop worked example (models.WorkedExampleMlp)
   analysis.py lenet-gradients DIR  LeNet-5 gradients of one batch, from DIR/<init>-weights.pstsd and DIR/batch.pstsd

@@ -128,7 +128,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
         var port = int.Parse(args[args.IndexOf("--port") + 1], CultureInfo.InvariantCulture);
         var metricsPort = int.Parse(args[args.IndexOf("--metrics-port") + 1], CultureInfo.InvariantCulture);
         var address = $"http://127.0.0.1:{port}";
-        var process = ChildProcess.Start(name, "PsTraining.ParameterServer.dll", args, logPath);
+        var process = ChildProcess.Start(name, ProgramLocator.Find("PsTraining.ParameterServer.dll"), args, logPath);
         var ready = await ServingAsync(new Uri(address), process, TimeSpan.FromSeconds(60), interrupt);
         if (ready is not null)
         {
@@ -274,7 +274,7 @@ internal sealed class ClusterRun(ClusterOptions options, TextWriter log)
                 };
                 args.AddRange(options.LearnerArgs);
                 learnerArgs.Add(args);
-                children.Add(ChildProcess.Start(progress.Name, "PsTraining.Learner.dll", args, Path.Combine(Directory, $"{progress.Name}.log"),
+                children.Add(ChildProcess.Start(progress.Name, ProgramLocator.Find("PsTraining.Learner.dll"), args, Path.Combine(Directory, $"{progress.Name}.log"),
                     line => OnLearnerLine(progress, line, pushes, evals, routes), logOutput: false));
             }
 

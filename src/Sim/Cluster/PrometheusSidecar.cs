@@ -1,3 +1,4 @@
+using PsTraining.Hosting;
 using System.Globalization;
 using System.Text.Json;
 

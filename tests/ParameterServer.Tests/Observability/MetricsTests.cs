@@ -1,5 +1,4 @@
 using PsTraining.TestSupport;
-using System.Diagnostics;
 using System.Text.RegularExpressions;
 using PsTraining.ParameterServer.Tests.Interop;
 using Grpc.Core;
@@ -85,7 +84,7 @@ public sealed partial class MetricsTests
         var weights = await client.PullAsync(a);
 
         var text = await Scrape(server);
-        var (code, promtool) = await RunPromtool(text);
+        var (code, promtool) = await Promtool.CheckMetricsAsync(text);
         Assert.True(code == 0, promtool + "\n" + text);
 
         Assert.Contains("target_info{service_name=\"pstraining-parameter-server\",service_instance_id=\"ps-test\"} 1", text);
@@ -162,19 +161,6 @@ public sealed partial class MetricsTests
         using var response = await http.GetAsync(MetricsUrl(server));
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
         return await response.Content.ReadAsStringAsync();
-    }
-
-    private static async Task<(int Code, string Output)> RunPromtool(string text)
-    {
-        var info = new ProcessStartInfo("promtool") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        info.ArgumentList.Add("check");
-        info.ArgumentList.Add("metrics");
-        using var promtool = Process.Start(info) ?? throw new InvalidOperationException("promtool is missing (apt-get install prometheus)");
-        await promtool.StandardInput.WriteAsync(text);
-        promtool.StandardInput.Close();
-        var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
-        await promtool.WaitForExitAsync();
-        return (promtool.ExitCode, output);
     }
 
     /// <summary>The value of the one series of <paramref name="name"/> whose labels contain all of <paramref name="labels"/>.</summary>

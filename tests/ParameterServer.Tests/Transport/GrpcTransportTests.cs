@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Net;
 using System.Net.Http.Headers;
 using PsTraining.ParameterServer.Core;

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using Grpc.Core;
 using PsTraining.ParameterServer.Core;
 using PsTraining.Protocol;

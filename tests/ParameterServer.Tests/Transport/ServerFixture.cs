@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using PsTraining.ParameterServer.Core;
 using PsTraining.Protocol.Client;
 using PsTraining.ParameterServer.Hosting;

@@ -1,3 +1,4 @@
+using PsTraining.TestSupport;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using PsTraining.ParameterServer.Core;

@@ -1,0 +1,37 @@
+using System.Diagnostics;
+
+namespace PsTraining.TestSupport;
+
+/// <summary>Runs the real PsTraining.Sim program (or any other program) as a child process and captures what it prints.</summary>
+public static class SimProcess
+{
+    public static (int ExitCode, string Output, string Error) Run(TimeSpan timeout, params string[] args) =>
+        RunProgram("dotnet", [Path.Combine(AppContext.BaseDirectory, "PsTraining.Sim.dll"), .. args], timeout);
+
+    /// <summary>Runs <paramref name="program"/> to its end, with <paramref name="environment"/> added to this process's variables.</summary>
+    public static (int ExitCode, string Output, string Error) RunProgram(string program, IEnumerable<string> args, TimeSpan timeout,
+        IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{program} {string.Join(' ', info.ArgumentList)} ran longer than {timeout}");
+        }
+
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
