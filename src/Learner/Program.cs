@@ -15,8 +15,8 @@ namespace PsTraining.Learner;
 public static class Program
 {
     public static Task<int> Main(string[] args) =>
-        CommandLineOptions.Create("PsTraining learner: pulls weights, computes gradients of its data shard with libtorch, pushes them to the parameter server.",
-            LearnerOptions.Specs, layered => CommandLineOptions.RunBound(LearnerOptions.Bind(layered), RunAsync)).Parse(args).InvokeAsync();
+        CommandLineOptions.Create<LearnerOptions>("PsTraining learner: pulls weights, computes gradients of its data shard with libtorch, pushes them to the parameter server.",
+            RunAsync).Parse(args).InvokeAsync();
 
     private static async Task<int> RunAsync(LearnerOptions options)
     {
@@ -29,7 +29,7 @@ public static class Program
         var name = options.LearnerName;
         using var meter = MetricsExport.CreateMeter(MetricNames.LearnerMeter);
         await using var metrics = await MetricsHost.StartAsync(
-            new MetricsOptions("pstraining-learner", $"{Environment.MachineName}:{name}", options.MetricsPort, !options.ListenOnAll), MetricNames.LearnerMeter);
+            new MetricsOptions("pstraining-learner", $"{Environment.MachineName}:{name}", options.ServedMetricsPort, !options.ListenOnAll), MetricNames.LearnerMeter);
         if (metrics.Port is { } port)
         {
             // A line for the launcher (which scrapes every learner) as well as for a person.

@@ -17,8 +17,8 @@ namespace PsTraining.ParameterServer;
 public static class Program
 {
     public static Task<int> Main(string[] args) =>
-        CommandLineOptions.Create("PsTraining parameter server: holds the weights, applies pushed gradients under a consistency policy, records staleness.",
-            ServerOptions.Specs, layered => CommandLineOptions.RunBound(ServerOptions.Bind(layered), RunAsync)).Parse(args).InvokeAsync();
+        CommandLineOptions.Create<ServerOptions>("PsTraining parameter server: holds the weights, applies pushed gradients under a consistency policy, records staleness.",
+            RunAsync).Parse(args).InvokeAsync();
 
     private static async Task<int> RunAsync(ServerOptions options)
     {
@@ -31,7 +31,7 @@ public static class Program
         try
         {
             token = BearerToken.From(options.AuthToken, options.AuthTokenFile);
-            initial = WeightsFile.Read(options.InitialWeights);
+            initial = WeightsFile.Read(options.InitialWeights!);
         }
         catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
@@ -52,7 +52,7 @@ public static class Program
         MaxReceiveMessageSize = options.MaxMessageBytes,
         MaxSendMessageSize = options.MaxMessageBytes,
         Model = model,
-        Metrics = new MetricsOptions("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", options.MetricsPort, !options.ListenOnAll),
+        Metrics = new MetricsOptions("pstraining-parameter-server", options.Instance ?? $"{Environment.MachineName}:{options.Port}", options.ServedMetricsPort, !options.ListenOnAll),
     };
 
     /// <summary>
@@ -66,10 +66,10 @@ public static class Program
     {
         var cluster = options.Cluster;
         var oneProcess = cluster.Redis is null;
-        var partition = ParameterPartition.Of(initial.Layout, options.Partition.Index, options.Partition.Count);
-        if (options.ClusterShards > partition.Length)
+        var partition = ParameterPartition.Of(initial.Layout, options.PartitionRange.Index, options.PartitionRange.Count);
+        if (options.ShardCount > partition.Length)
         {
-            Console.Error.WriteLine($"--cluster-shards: model {initial.Model} has {partition.Length} floats{(partition.Count > 1 ? $" in {partition}" : "")}; it cannot be cut into {options.ClusterShards} shards");
+            Console.Error.WriteLine($"--cluster-shards: model {initial.Model} has {partition.Length} floats{(partition.Count > 1 ? $" in {partition}" : "")}; it cannot be cut into {options.ShardCount} shards");
             return 2;
         }
 
@@ -88,19 +88,19 @@ public static class Program
         }
 
         using var closeRedis = checkpointRedis;
-        var shardModel = new ShardModel(initial.Model, partition.Layout, initial.Weights.AsSpan(partition.Start, partition.Length).ToArray(), options.ClusterShards, options.Core)
+        var shardModel = new ShardModel(initial.Model, partition.Layout, initial.Weights.AsSpan(partition.Start, partition.Length).ToArray(), options.ShardCount, options.Core)
         {
-            Checkpoints = options.CheckpointDirectory is { } dir ? ShardModel.InFolder(dir, options.KeepCheckpoints, options.ClusterShards)
+            Checkpoints = options.CheckpointDirectory is { } dir ? ShardModel.InFolder(dir, options.KeepCheckpoints, options.ShardCount)
                 : checkpointRedis is { } connection ? s => new RedisCheckpointStore(connection.GetDatabase(), $"pstraining:{cluster.ClusterId}:shard-{s}", options.KeepCheckpoints)
                 : _ => null,
-            CheckpointInterval = options.CheckpointInterval,
+            CheckpointInterval = TimeSpan.FromSeconds(options.CheckpointInterval),
         };
         if (cluster.Kubernetes && !ShardSilo.InPod)
         {
             Console.WriteLine("--cluster kubernetes outside a pod (no KUBERNETES_SERVICE_HOST): Redis clustering without Orleans' Kubernetes hosting");
         }
 
-        var served = ServedShards.ForSilo(options.ClusterShards);
+        var served = ServedShards.ForSilo(options.ShardCount);
         await using var shardHost = new ShardHost(shardModel, served, instruments) { SoleSilo = oneProcess };
         instruments.ObserveShards(() => served.All.Select(s => (s.Key.Shard, s.Core)));
         var advertisedIp = options.ListenOnAll && !oneProcess ? AdvertisedIp() : null;
@@ -108,7 +108,7 @@ public static class Program
         try
         {
             host = await ParameterServerHost.StartAsync(served, services => new ClusterRoutes(services.GetRequiredService<IGrainFactory>(), shardModel), instruments,
-                hostOptions, builder => ShardSilo.Configure(builder, cluster with { AdvertisedIp = advertisedIp, ReservedPorts = [options.Port, options.MetricsPort ?? 0] }, shardHost));
+                hostOptions, builder => ShardSilo.Configure(builder, cluster with { AdvertisedIp = advertisedIp, ReservedPorts = [options.Port, Math.Max(0, options.MetricsPort)] }, shardHost));
         }
         catch (Exception e) when (cluster.Redis is { } redis && Find<StackExchange.Redis.RedisConnectionException>(e) is { } unreachable)
         {
@@ -148,12 +148,13 @@ public static class Program
 
         var clustering = oneProcess ? "a one-silo Orleans cluster with localhost clustering" : $"cluster member of '{cluster.ClusterId}' with Redis {cluster.Redis} clustering";
         Console.WriteLine($"parameter server listening on {(address.Length > 0 ? address : $"{scheme}://{bound}:{host.Port}")} ({clustering}; " +
-                          $"model {initial.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {partition.Length} floats in {options.ClusterShards} shard{(options.ClusterShards == 1 ? "" : "s")}, " +
+                          $"model {initial.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {partition.Length} floats in {options.ShardCount} shard{(options.ShardCount == 1 ? "" : "s")}, " +
                           $"policy {options.Core.Policy}, {options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
                           (options.CheckpointRedis ? "; checkpoints in Redis" : options.CheckpointDirectory is null && !oneProcess ? "; no checkpoints: a failed-over shard starts again from the initial weights" : "") + ")");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStop = signals.Token.Register(() => stop.TrySetResult());
-        await PrintEvery(options.StatusInterval, stop.Task, Status(served, options.StatusInterval));
+        var statusInterval = TimeSpan.FromSeconds(options.StatusInterval);
+        await PrintEvery(statusInterval, stop.Task, Status(served, statusInterval));
         Console.WriteLine("stopping: draining the calls in flight and handing the shards back");
         await host.DisposeAsync();
         Console.WriteLine("stopped");

@@ -17,9 +17,8 @@ public static class ClassifierBenchmark
 {
     private const long Seed = 1;
 
-    public static int Run(string[] args)
+    public static int Run(BenchmarkOptions options)
     {
-        var options = BenchmarkOptions.Parse(args);
         torch.set_num_threads(options.Threads);
         var settings = Classifier.Settings.Default;
         var (train, test) = Classifier.LoadData(settings);

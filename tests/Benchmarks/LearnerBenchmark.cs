@@ -18,22 +18,9 @@ namespace PsTraining.Benchmarks;
 /// </summary>
 public static class LearnerBenchmark
 {
-    public static int Run(string[] args)
+    public static int Run(LearnersBenchmarkOptions options)
     {
-        var steps = 400;
-        var pairs = 3;
-        IReadOnlyList<int> counts = [1, 2, 4];
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--steps": steps = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--pairs": pairs = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--learners": counts = args[i + 1].Split(',').Select(c => int.Parse(c, CultureInfo.InvariantCulture)).ToList(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --steps, --pairs or --learners");
-            }
-        }
-
+        var (steps, pairs, counts) = (options.Steps, options.Pairs, CommaList.Integers(options.Learners));
         var rows = new List<string>();
         var torchVersion = "?";
         foreach (var n in counts)
@@ -43,7 +30,7 @@ public static class LearnerBenchmark
                 var measured = new List<(double PyTorchMs, LearnerRun Ours)>();
                 for (var p = 0; p < pairs; p++)
                 {
-                    (torchVersion, var pytorchMs) = StepBenchmark.TimePyTorchBlock("lenet5", new BenchmarkOptions(Threads: 1, Batch: 64, Steps: steps, Warmup: 10));
+                    (torchVersion, var pytorchMs) = StepBenchmark.TimePyTorchBlock("lenet5", new BenchmarkOptions { Threads = 1, Batch = 64, Steps = steps, Warmup = 10 });
                     var ours = AggregateRate(n, steps, mode.LearnerArgs);
                     measured.Add((pytorchMs, ours));
                     Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,

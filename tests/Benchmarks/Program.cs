@@ -1,3 +1,5 @@
+using PsTraining.Hosting;
+
 namespace PsTraining.Benchmarks;
 
 /// <summary>
@@ -11,34 +13,18 @@ namespace PsTraining.Benchmarks;
 /// </summary>
 public static class Program
 {
-    private const string Usage = """
-        usage: dotnet run --project tests/Benchmarks -c Release -- [benchmark] [options]
-          step        the training step against python3-torch (the default)
-          transport   push+pull round trips against a plain Python grpcio server (--seconds, --sizes, --learners)
-          servers     push+pull round trips against server processes of two builds, alternating (--dlls OLD,NEW)
-          simulate    events per second of the simulator in staleness-only mode, against SimPy
-          learners    learner processes against a parameter-server process, against one python3-torch process
-          metrics     push throughput with the server's metrics on and off
-          classifier  the classifier experiment's training runs against the same loop in python3-torch
-        Each prints its results as a table with ratios against the reference measured in the same run (BENCHMARKS.md).
-        """;
-
-    public static async Task<int> Main(string[] args) => args.FirstOrDefault() switch
+    public static Task<int> Main(string[] args)
     {
-        "--help" or "-h" or "help" => Help(),
-        "transport" => await TransportBenchmark.RunAsync(args[1..]),
-        "servers" => await TransportBenchmark.RunServersAsync(args[1..]),
-        "simulate" => SimulatorBenchmark.Run(args[1..]),
-        "learners" => LearnerBenchmark.Run(args[1..]),
-        "metrics" => await TransportBenchmark.RunMetricsAsync(args[1..]),
-        "step" => StepBenchmark.Run(args[1..]),
-        "classifier" => ClassifierBenchmark.Run(args[1..]),
-        _ => StepBenchmark.Run(args),
-    };
-
-    private static int Help()
-    {
-        Console.WriteLine(Usage);
-        return 0;
+        var root = CommandLineOptions.Create<BenchmarkOptions>(
+            "PsTraining's benchmarks; each prints its results as a table with ratios against the reference measured in the same run (BENCHMARKS.md). " +
+            "Without a benchmark's name: the training step against python3-torch.", o => Task.FromResult(StepBenchmark.Run(o)));
+        root.Subcommands.Add(CommandLineOptions.Command<BenchmarkOptions>("step", "the training step against python3-torch (the default)", StepBenchmark.Run));
+        root.Subcommands.Add(CommandLineOptions.Command<TransportOptions>("transport", "push+pull round trips against a plain Python grpcio server", TransportBenchmark.RunAsync));
+        root.Subcommands.Add(CommandLineOptions.Command<ServersOptions>("servers", "push+pull round trips against server processes of two builds, alternating", TransportBenchmark.RunServersAsync));
+        root.Subcommands.Add(CommandLineOptions.Command<SimulateOptions>("simulate", "events per second of the simulator in staleness-only mode, against SimPy", SimulatorBenchmark.Run));
+        root.Subcommands.Add(CommandLineOptions.Command<LearnersBenchmarkOptions>("learners", "learner processes against a parameter-server process, against one python3-torch process", LearnerBenchmark.Run));
+        root.Subcommands.Add(CommandLineOptions.Command<MetricsBenchmarkOptions>("metrics", "push throughput with the server's metrics on and off", TransportBenchmark.RunMetricsAsync));
+        root.Subcommands.Add(CommandLineOptions.Command<BenchmarkOptions>("classifier", "the classifier experiment's training runs against the same loop in python3-torch (--threads and --repeats apply)", ClassifierBenchmark.Run));
+        return root.Parse(args).InvokeAsync();
     }
 }

@@ -16,27 +16,9 @@ namespace PsTraining.Benchmarks;
 /// </summary>
 public static class SimulatorBenchmark
 {
-    public static int Run(string[] args)
+    public static int Run(SimulateOptions options)
     {
-        var learners = 10_000;
-        var gradients = 10_000_000L;
-        var simpyGradients = 1_000_000L;
-        var repeats = 3;
-        var distinct = 1000;
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            var value = long.Parse(args[i + 1], CultureInfo.InvariantCulture);
-            switch (args[i])
-            {
-                case "--learners": learners = (int)value; break;
-                case "--gradients": gradients = value; break;
-                case "--simpy-gradients": simpyGradients = value; break;
-                case "--repeats": repeats = (int)value; break;
-                case "--distinct": distinct = (int)value; break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --learners, --gradients, --simpy-gradients, --repeats or --distinct");
-            }
-        }
-
+        var (learners, gradients, simpyGradients, repeats, distinct) = (options.Learners, options.Gradients, options.SimpyGradients, options.Repeats, options.Distinct);
         var ours = new List<double>();
         var simpy = new List<double>();
         var (count, bytesPerEvent) = (0L, 0.0);

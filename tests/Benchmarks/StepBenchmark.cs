@@ -18,9 +18,8 @@ public static class StepBenchmark
         ["small-inception"] = [1, 28, 28],
     };
 
-    public static int Run(string[] args)
+    public static int Run(BenchmarkOptions options)
     {
-        var options = BenchmarkOptions.Parse(args);
         using var reproducible = Reproducible.Enter(1, options.Threads);
 
         // C# and PyTorch blocks alternate, so that drift in the machine's speed hits both sides alike.

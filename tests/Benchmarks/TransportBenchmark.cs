@@ -24,22 +24,9 @@ namespace PsTraining.Benchmarks;
 /// </summary>
 public static class TransportBenchmark
 {
-    public static async Task<int> RunAsync(string[] args)
+    public static async Task<int> RunAsync(TransportOptions options)
     {
-        var seconds = 3.0;
-        int[] sizes = [61706, 10_000_000];
-        int[] learnerCounts = [1, 4, 16];
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--sizes": sizes = args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
-                case "--learners": learnerCounts = args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --seconds, --sizes or --learners");
-            }
-        }
-
+        var (seconds, sizes, learnerCounts) = (options.Seconds, CommaList.Integers(options.Sizes), CommaList.Integers(options.Learners));
         Console.WriteLine($"push+pull round trips on loopback, {seconds} s per cell, {Environment.ProcessorCount} cores");
         Console.WriteLine();
         Console.WriteLine("| floats | learners | server | pushes/s | gradient MB/s | round trip p50 ms | p99 ms | ours/python pushes/s |");
@@ -87,21 +74,9 @@ public static class TransportBenchmark
     /// With <c>--side</c>, only that side runs (a warm-up, then one rate per line): two such processes started together,
     /// one per side, see the same machine at the same moments, which alternation on a drifting machine cannot give.
     /// </summary>
-    public static async Task<int> RunMetricsAsync(string[] args)
+    public static async Task<int> RunMetricsAsync(MetricsBenchmarkOptions options)
     {
-        var (seconds, repeats, learners, side) = (3.0, 5, 4, (string?)null);
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--repeats": repeats = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--learners": learners = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--side": side = args[i + 1] is "on" or "off" ? args[i + 1] : throw new ArgumentException($"--side must be on or off, not {args[i + 1]}"); break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --seconds, --repeats, --learners or --side");
-            }
-        }
-
+        var (seconds, repeats, learners, side) = (options.Seconds, options.Repeats, options.Learners, options.Side);
         var (on, off) = (new List<(double Rate, double Cpu)>(), new List<(double Rate, double Cpu)>());
         // Round trips per second, and the process's CPU time per round trip (server and learners share this process):
         // the machine's drift moves the first a lot more than the second.
@@ -197,37 +172,11 @@ public static class TransportBenchmark
     /// round, so that the machine's drift hits them alike; the first build is the reference of the ratios.
     /// Usage: dotnet run --project tests/Benchmarks -c Release -- servers --dlls OLD.dll,NEW.dll [--names old,new] [--learners 1,4] [--seconds 3] [--warmup 10] [--rounds 3]
     /// </summary>
-    public static async Task<int> RunServersAsync(string[] args)
+    public static async Task<int> RunServersAsync(ServersOptions options)
     {
-        var (seconds, rounds, warmup) = (3.0, 3, 10.0);
-        int[] learnerCounts = [1, 4];
-        string[] dlls = [];
-        string[]? names = null;
-        for (var i = 0; i + 1 < args.Length; i += 2)
-        {
-            switch (args[i])
-            {
-                case "--seconds": seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--rounds": rounds = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--warmup": warmup = double.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--learners": learnerCounts = args[i + 1].Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).ToArray(); break;
-                case "--dlls": dlls = args[i + 1].Split(',').Select(Path.GetFullPath).ToArray(); break;
-                case "--names": names = args[i + 1].Split(','); break;
-                default: throw new ArgumentException($"unknown option {args[i]}: expected --dlls, --names, --learners, --seconds, --warmup or --rounds");
-            }
-        }
-
-        if (dlls.Length == 0)
-        {
-            throw new ArgumentException("--dlls: give the server builds to compare, e.g. old/PsTraining.ParameterServer.dll,new/PsTraining.ParameterServer.dll");
-        }
-
-        if (dlls.FirstOrDefault(d => !File.Exists(d)) is { } missing)
-        {
-            throw new ArgumentException($"--dlls: {missing} does not exist");
-        }
-
-        names ??= dlls.Select((_, k) => $"build {k}").ToArray();
+        var (seconds, rounds, warmup, learnerCounts) = (options.Seconds, options.Rounds, options.Warmup, CommaList.Integers(options.Learners));
+        var dlls = options.Dlls!.Split(',').Select(Path.GetFullPath).ToArray();
+        var names = options.Names?.Split(',') ?? dlls.Select((_, k) => $"build {k}").ToArray();
         var weightsFile = Path.Combine(Path.GetTempPath(), $"pstraining-bench-lenet5-{Environment.ProcessId}.safetensors");
         var layout = InitialWeights.Write("lenet5", 1, weightsFile).Layout;
         var seeding = new List<string[]>();

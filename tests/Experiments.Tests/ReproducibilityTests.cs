@@ -70,7 +70,7 @@ public sealed class ReproducibilityTests : IDisposable
 
         var (code, _, error) = SimProcess.Run(TimeSpan.FromMinutes(2), "experiment", "run", "backprop", "--threads", "0", "--out", _out);
         Assert.NotEqual(0, code);
-        Assert.Contains("--threads must be at least 1, not 0", error);
+        Assert.Contains("--threads must be an integer in 1..1024, not '0'", error);
         var help = SimProcess.Run(TimeSpan.FromMinutes(2), "experiment", "run", "--help");
         Assert.Contains("--threads", help.Output);
         Assert.Contains("--scale", help.Output);

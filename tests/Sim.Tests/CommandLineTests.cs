@@ -83,7 +83,7 @@ public sealed partial class CommandLineTests
     {
         var (code, _, error) = SimProcess.Run(Timeout, "train", "--epochs", "0", "--lr", "-1");
         Assert.Equal(2, code);
-        Assert.Contains("--epochs must be >= 1", error);
+        Assert.Contains("--epochs must be an integer >= 1", error);
         Assert.Contains("--lr must be a finite number > 0", error);
     }
 

@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
 using PsTraining.Hosting;
 using PsTraining.ParameterServer.Cluster;
 using PsTraining.ParameterServer.Core;
@@ -5,197 +7,190 @@ using PsTraining.Protocol;
 
 namespace PsTraining.ParameterServer.Hosting;
 
-/// <summary>The parameter-server host's options, from the command line, PSTRAINING_ variables or a JSON file.</summary>
-public sealed record ServerOptions
+/// <summary>
+/// The parameter-server host's options, from the command line, PSTRAINING_ variables or a JSON file: each declared
+/// once, by its property (<see cref="ProgramOption"/>); what the server derives from them follows.
+/// </summary>
+public sealed record ServerOptions : IValidatableObject
 {
-    public static readonly IReadOnlyList<OptionSpec> Specs =
-    [
-        new("port", "gRPC port (HTTP/2: pstraining.v1.ParameterServer, grpc.health.v1.Health, server reflection); 0 picks a free one", "50051"),
-        new("listen", "loopback (127.0.0.1 only) or any (all interfaces, for containers)", "loopback"),
-        new("initial-weights", "safetensors file of the model's initial float32 parameters, in parameter order, that `models init --model NAME --seed S --out FILE` or a learner's --write-initial-weights writes"),
-        new("partition", "K/N: this process (localhost clustering) holds range K (0-based) of the model split evenly over N server processes", "0/1"),
-        new("shards", "ranges of the parameter vector, each with its own lock (1..1024)", "4"),
-        new("policy", "consistency policy: asp, ssp:S or bsp", "asp"),
-        new("learning-rate", "server learning rate η", "0.01"),
-        new("optimizer", "server optimiser: sgd or adam", "sgd"),
-        new("momentum", "SGD momentum in [0, 1)", "0"),
-        new("weight-decay", "L2 weight decay >= 0", "0"),
-        new("staleness-aware-lr", "scale η by 1/max(1, staleness) (Zhang et al. 2016)", "false", IsFlag: true),
-        new("delay-compensation", "DC-ASGD λ >= 0 (0 = off); costs one copy of the weights per learner", "0"),
-        new("heartbeat-timeout", "seconds without a call after which a learner stops holding SSP/BSP back", "30"),
-        new("max-message-mb", "largest gRPC message accepted or sent, in MiB", "64"),
-        new("auth-token", "bearer token every ParameterServer call must carry (health and reflection need none)"),
-        new("auth-token-file", "file holding the bearer token (a Kubernetes Secret)"),
-        new("tls-certificate", "PKCS#12 certificate file: serve TLS instead of plaintext h2c"),
-        new("tls-certificate-password", "password of the TLS certificate"),
-        new("status-interval", "seconds between status lines on stdout (0 = none)", "5"),
-        new("metrics-port", "HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none", "9464"),
-        new("instance", "service.instance.id of this process's metrics (default: the host name and the gRPC port)"),
-        new("checkpoint-dir", "folder for checkpoints; the server resumes from the newest valid one there"),
-        new("checkpoint-interval", "seconds between checkpoints (when the version changed)", "30"),
-        new("keep-checkpoints", "how many checkpoints to keep", "3"),
-        new("cluster", "localhost (this process is a one-silo Orleans cluster that holds every shard: nothing to install), redis (one of several servers; membership and shard state in --redis) or kubernetes (redis, with Orleans' Kubernetes hosting: the pod's POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID)", "localhost"),
-        new("redis", "host:port of the Redis server of a --cluster redis", "127.0.0.1:6379"),
-        new("cluster-id", "the cluster's name: servers with the same --redis and --cluster-id form one cluster", "pstraining"),
-        new("cluster-shards", "shards the model is cut into (every server of a cluster must give the same number; at least the number of servers); by default 1 with localhost clustering, where more shards only add calls to every push, and 8 with Redis"),
-        new("silo-port", "Orleans silo-to-silo port of a cluster member; 0 picks a free one", "0"),
-        new("checkpoint-redis", "keep a cluster's shard checkpoints in its Redis (--redis) instead of --checkpoint-dir: for servers that share no volume", "false", IsFlag: true),
-        new("advertise", "the gRPC address a cluster member gives learners in the route table (default: http(s)://127.0.0.1:PORT on loopback, the host's address otherwise)"),
-    ];
+    [Description("gRPC port (HTTP/2: pstraining.v1.ParameterServer, grpc.health.v1.Health, server reflection); 0 picks a free one"), Range(0, 65535)]
+    public int Port { get; init; } = 50051;
 
-    public int Port { get; init; }
+    [Description("loopback (127.0.0.1 only) or any (all interfaces, for containers)"), AllowedValues("loopback", "any")]
+    public string Listen { get; init; } = "loopback";
 
-    public bool ListenOnAll { get; init; }
+    [Description("safetensors file of the model's initial float32 parameters, in parameter order, that `models init --model NAME --seed S --out FILE` or a learner's --write-initial-weights writes")]
+    public string? InitialWeights { get; init; }
 
-    /// <summary>The file the server seeds its weights from (the model's name travels in it).</summary>
-    public required string InitialWeights { get; init; }
+    [Description("K/N: this process (localhost clustering) holds range K (0-based) of the model split evenly over N server processes")]
+    public string Partition { get; init; } = "0/1";
 
-    /// <summary>Which range of the model this process holds, of how many server processes.</summary>
-    public (int Index, int Count) Partition { get; init; } = (0, 1);
+    [Description("ranges of the parameter vector, each with its own lock"), Range(1, 1024)]
+    public int Shards { get; init; } = 4;
 
-    public required CoreOptions Core { get; init; }
+    [Description("consistency policy: asp, ssp:S or bsp")]
+    public string Policy { get; init; } = "asp";
 
-    public int MaxMessageBytes { get; init; }
+    [Description("server learning rate η"), Range(0, 1e6, MinimumIsExclusive = true)]
+    public double LearningRate { get; init; } = 0.01;
 
+    [Description("server optimiser"), AllowedValues("sgd", "adam")]
+    public string Optimizer { get; init; } = "sgd";
+
+    [Description("SGD momentum"), Range(0, 1, MaximumIsExclusive = true)]
+    public double Momentum { get; init; }
+
+    [Description("L2 weight decay"), Range(0, 1e6)]
+    public double WeightDecay { get; init; }
+
+    [Description("scale η by 1/max(1, staleness) (Zhang et al. 2016)"), Display(Name = "staleness-aware-lr")]
+    public bool StalenessAwareLearningRate { get; init; }
+
+    [Description("DC-ASGD λ (0 = off); costs one copy of the weights per learner"), Range(0, 1e6)]
+    public double DelayCompensation { get; init; }
+
+    [Description("seconds without a call after which a learner stops holding SSP/BSP back"), Range(0, 86400, MinimumIsExclusive = true)]
+    public double HeartbeatTimeout { get; init; } = 30;
+
+    [Description("largest gRPC message accepted or sent, in MiB"), Range(1, 2047)]
+    public int MaxMessageMb { get; init; } = 64;
+
+    [Description("bearer token every ParameterServer call must carry (health and reflection need none)")]
     public string? AuthToken { get; init; }
 
+    [Description("file holding the bearer token (a Kubernetes Secret)")]
     public string? AuthTokenFile { get; init; }
 
+    [Description("PKCS#12 certificate file: serve TLS instead of plaintext h2c")]
     public string? TlsCertificate { get; init; }
 
+    [Description("password of the TLS certificate")]
     public string? TlsCertificatePassword { get; init; }
 
-    public TimeSpan StatusInterval { get; init; }
+    [Description("seconds between status lines on stdout (0 = none)"), Range(0, 86400)]
+    public int StatusInterval { get; init; } = 5;
 
-    /// <summary>The /metrics port; null serves none.</summary>
-    public int? MetricsPort { get; init; }
+    [Description("HTTP/1.1 port of GET /metrics (Prometheus text format); 0 picks a free one, -1 serves none"), Range(-1, 65535)]
+    public int MetricsPort { get; init; } = 9464;
 
+    [Description("service.instance.id of this process's metrics (default: the host name and the gRPC port)")]
     public string? Instance { get; init; }
 
+    [Description("folder for checkpoints; the server resumes from the newest valid one there"), Display(Name = "checkpoint-dir")]
     public string? CheckpointDirectory { get; init; }
 
-    public TimeSpan CheckpointInterval { get; init; }
+    [Description("seconds between checkpoints (when the version changed)"), Range(0, 86400, MinimumIsExclusive = true)]
+    public double CheckpointInterval { get; init; } = 30;
 
-    public int KeepCheckpoints { get; init; }
+    [Description("how many checkpoints to keep"), Range(1, 1000)]
+    public int KeepCheckpoints { get; init; } = 3;
 
-    /// <summary>How this server's silo finds the others: localhost clustering (one process), or Redis.</summary>
-    public required ShardClusterOptions Cluster { get; init; }
+    [Description("localhost (this process is a one-silo Orleans cluster that holds every shard: nothing to install), redis (one of several servers; membership and shard state in --redis) or kubernetes (redis, with Orleans' Kubernetes hosting: the pod's POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_SERVICE_ID and ORLEANS_CLUSTER_ID)"),
+     Display(Name = "cluster"), AllowedValues("localhost", "redis", "kubernetes")]
+    public string Clustering { get; init; } = "localhost";
 
-    public int ClusterShards { get; init; }
+    [Description("host:port of the Redis server of a --cluster redis")]
+    public string Redis { get; init; } = "127.0.0.1:6379";
 
-    public string? Advertise { get; init; }
+    [Description("the cluster's name: servers with the same --redis and --cluster-id form one cluster")]
+    public string ClusterId { get; init; } = "pstraining";
 
-    /// <summary>A cluster member keeps its shards' checkpoints in the cluster's Redis.</summary>
+    [Description("shards the model is cut into (every server of a cluster must give the same number; at least the number of servers); by default 1 with localhost clustering, where more shards only add calls to every push, and 8 with Redis"),
+     Range(1, 1024)]
+    public int? ClusterShards { get; init; }
+
+    [Description("Orleans silo-to-silo port of a cluster member; 0 picks a free one"), Range(0, 65535)]
+    public int SiloPort { get; init; }
+
+    [Description("keep a cluster's shard checkpoints in its Redis (--redis) instead of --checkpoint-dir: for servers that share no volume")]
     public bool CheckpointRedis { get; init; }
 
-    /// <summary>Binds and validates; every error names its option and the accepted range.</summary>
-    public static (ServerOptions? Options, IReadOnlyList<string> Errors) Bind(LayeredOptions o)
+    [Description("the gRPC address a cluster member gives learners in the route table (default: http(s)://127.0.0.1:PORT on loopback, the host's address otherwise)")]
+    public string? Advertise { get; init; }
+
+    public bool ListenOnAll => Listen == "any";
+
+    public int MaxMessageBytes => MaxMessageMb * 1024 * 1024;
+
+    /// <summary>The /metrics port; null serves none.</summary>
+    public int? ServedMetricsPort => MetricsPort >= 0 ? MetricsPort : null;
+
+    /// <summary>Which range of the model this process holds, of how many server processes.</summary>
+    public (int Index, int Count) PartitionRange => ParameterPartition.Parse(Partition);
+
+    /// <summary>The shards the model is cut into: --cluster-shards, or its default for the clustering.</summary>
+    public int ShardCount => ClusterShards ?? (Clustering == "localhost" ? 1 : 8);
+
+    public CoreOptions Core => new()
     {
-        ConsistencyPolicy policy = ConsistencyPolicy.Asp;
-        try
+        Shards = Shards,
+        Policy = ConsistencyPolicy.Parse(Policy),
+        LearningRate = (float)LearningRate,
+        Optimizer = new ServerOptimizerOptions { Kind = Optimizer, Momentum = (float)Momentum, WeightDecay = (float)WeightDecay },
+        StalenessAwareLearningRate = StalenessAwareLearningRate,
+        DelayCompensation = (float)DelayCompensation,
+        HeartbeatTimeout = TimeSpan.FromSeconds(HeartbeatTimeout),
+    };
+
+    /// <summary>How this server's silo finds the others: localhost clustering (one process), or Redis.</summary>
+    public ShardClusterOptions Cluster => new()
+    {
+        Redis = Clustering == "localhost" ? null : Redis,
+        Kubernetes = Clustering == "kubernetes",
+        ClusterId = ClusterId,
+        SiloPort = SiloPort,
+    };
+
+    /// <summary>The checks between options, and of what the options name (files, addresses); each names its option.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        var errors = new List<string>();
+        var partition = (Index: 0, Count: 1);
+        errors.AddRange(new[]
         {
-            policy = ConsistencyPolicy.Parse(o.String("policy")!);
-        }
-        catch (ArgumentException e)
+            OptionErrors.Of("policy", () => ConsistencyPolicy.Parse(Policy)),
+            OptionErrors.Of("partition", () => partition = ParameterPartition.Parse(Partition)),
+        }.OfType<string>());
+
+        if (CheckpointRedis && Clustering == "localhost")
         {
-            o.Errors.Add($"--policy: {e.Message}");
+            errors.Add("--checkpoint-redis: only a cluster member with Redis (--cluster redis or kubernetes) has a Redis to keep checkpoints in");
         }
 
-        var partition = (0, 1);
-        try
+        if (CheckpointRedis && CheckpointDirectory is not null)
         {
-            partition = ParameterPartition.Parse(o.String("partition")!);
-        }
-        catch (ArgumentException e)
-        {
-            o.Errors.Add($"--partition: {e.Message}");
+            errors.Add("give --checkpoint-dir or --checkpoint-redis, not both");
         }
 
-        var core = new CoreOptions
+        if (Clustering != "localhost" && partition.Count > 1)
         {
-            Shards = o.Int("shards", 1, 1024),
-            Policy = policy,
-            LearningRate = (float)o.Double("learning-rate", 0, 1e6, minExclusive: true),
-            Optimizer = new ServerOptimizerOptions
-            {
-                Kind = o.Choice("optimizer", "sgd", "adam"),
-                Momentum = (float)o.Double("momentum", 0, 0.999999),
-                WeightDecay = (float)o.Double("weight-decay", 0, 1e6),
-            },
-            StalenessAwareLearningRate = o.Flag("staleness-aware-lr"),
-            DelayCompensation = (float)o.Double("delay-compensation", 0, 1e6),
-            HeartbeatTimeout = TimeSpan.FromSeconds(o.Double("heartbeat-timeout", 0, 86400, minExclusive: true)),
-        };
-        var clustering = o.Choice("cluster", "localhost", "redis", "kubernetes");
-        var options = new ServerOptions
-        {
-            Port = o.Int("port", 0, 65535),
-            ListenOnAll = o.Choice("listen", "loopback", "any") == "any",
-            InitialWeights = o.String("initial-weights") ?? "",
-            Partition = partition,
-            Core = core,
-            MaxMessageBytes = o.Int("max-message-mb", 1, 2047) * 1024 * 1024,
-            AuthToken = o.String("auth-token"),
-            AuthTokenFile = o.String("auth-token-file"),
-            TlsCertificate = o.String("tls-certificate"),
-            TlsCertificatePassword = o.String("tls-certificate-password"),
-            StatusInterval = TimeSpan.FromSeconds(o.Int("status-interval", 0, 86400)),
-            MetricsPort = o.Int("metrics-port", -1, 65535) is >= 0 and var metrics ? metrics : null,
-            Instance = o.String("instance"),
-            CheckpointDirectory = o.String("checkpoint-dir"),
-            CheckpointInterval = TimeSpan.FromSeconds(o.Double("checkpoint-interval", 0, 86400, minExclusive: true)),
-            KeepCheckpoints = o.Int("keep-checkpoints", 1, 1000),
-            Cluster = new ShardClusterOptions
-            {
-                Redis = clustering == "localhost" ? null : o.String("redis"),
-                Kubernetes = clustering == "kubernetes",
-                ClusterId = o.String("cluster-id")!,
-                SiloPort = o.Int("silo-port", 0, 65535),
-            },
-            ClusterShards = o.String("cluster-shards") is null ? clustering == "localhost" ? 1 : 8 : o.Int("cluster-shards", 1, 1024),
-            Advertise = o.String("advertise"),
-            CheckpointRedis = o.Flag("checkpoint-redis"),
-        };
-
-        if (options.CheckpointRedis && options.Cluster.Redis is null)
-        {
-            o.Errors.Add("--checkpoint-redis: only a cluster member with Redis (--cluster redis or kubernetes) has a Redis to keep checkpoints in");
+            errors.Add("--partition: a cluster with Redis cuts the model into --cluster-shards itself; give --partition only with localhost clustering");
         }
 
-        if (options.CheckpointRedis && options.CheckpointDirectory is not null)
+        if (Advertise is { } advertise && !Uri.TryCreate(advertise, UriKind.Absolute, out _))
         {
-            o.Errors.Add("give --checkpoint-dir or --checkpoint-redis, not both");
+            errors.Add($"--advertise: '{advertise}' is not an absolute address such as http://ps-0.ps:50051");
         }
 
-        if (options.Cluster.Redis is not null && partition.Item2 > 1)
+        if (string.IsNullOrEmpty(InitialWeights))
         {
-            o.Errors.Add("--partition: a cluster with Redis cuts the model into --cluster-shards itself; give --partition only with localhost clustering");
+            errors.Add("--initial-weights: give the model's initial weights, a file that `dotnet run --project src/Sim -- models init --model lenet5 --seed 1 --out lenet5.safetensors` writes");
+        }
+        else if (!File.Exists(InitialWeights))
+        {
+            errors.Add($"--initial-weights: '{InitialWeights}' does not exist");
         }
 
-        if (options.Advertise is { } advertise && !Uri.TryCreate(advertise, UriKind.Absolute, out _))
+        if (AuthToken is not null && AuthTokenFile is not null)
         {
-            o.Errors.Add($"--advertise: '{advertise}' is not an absolute address such as http://ps-0.ps:50051");
+            errors.Add("give --auth-token or --auth-token-file, not both");
         }
 
-        if (options.InitialWeights.Length == 0)
+        if (TlsCertificate is not null && !File.Exists(TlsCertificate))
         {
-            o.Errors.Add("--initial-weights: give the model's initial weights, a file that `dotnet run --project src/Sim -- models init --model lenet5 --seed 1 --out lenet5.safetensors` writes");
-        }
-        else if (!File.Exists(options.InitialWeights))
-        {
-            o.Errors.Add($"--initial-weights: '{options.InitialWeights}' does not exist");
+            errors.Add($"--tls-certificate: '{TlsCertificate}' does not exist");
         }
 
-        if (options.AuthToken is not null && options.AuthTokenFile is not null)
-        {
-            o.Errors.Add("give --auth-token or --auth-token-file, not both");
-        }
-
-        if (options.TlsCertificate is not null && !File.Exists(options.TlsCertificate))
-        {
-            o.Errors.Add($"--tls-certificate: '{options.TlsCertificate}' does not exist");
-        }
-
-        return o.Errors.Count == 0 ? (options, o.Errors) : (null, o.Errors);
+        return errors.Select(e => new ValidationResult(e));
     }
 }

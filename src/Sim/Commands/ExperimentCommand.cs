@@ -1,5 +1,6 @@
 using PsTraining.Experiments;
 using System.CommandLine;
+using PsTraining.Hosting;
 
 namespace PsTraining.Sim.Commands;
 
@@ -23,38 +24,14 @@ internal static class ExperimentCommand
             return 0;
         });
 
-        var name = new Argument<string>("name") { Description = "an experiment from `experiment list`, or all" };
-        var output = new Option<string>("--out") { Description = "results directory; each experiment writes OUT/NAME/", DefaultValueFactory = _ => "results" };
-        var seed = new Option<long>("--seed") { Description = "seed of every random choice", DefaultValueFactory = _ => 1 };
-        var scale = new Option<ExperimentScale>("--scale")
-        {
-            Description = "tiny (seconds, as the tests run), default (CPU-sized minutes) or full (the original sizes, hours on a CPU)",
-            DefaultValueFactory = _ => ExperimentScale.Default,
-        };
-        var full = new Option<bool>("--full") { Description = "the same as --scale full" };
-        var threads = new Option<int>("--threads")
-        {
-            Description = $"libtorch's intra-op thread count (default {ExperimentContext.DefaultThreads}: the same bits on every machine; "
-                + "another count gives other bits, and each result records its count)",
-            DefaultValueFactory = _ => ExperimentContext.DefaultThreads,
-        };
-        threads.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<int>() < 1)
-            {
-                r.AddError($"--threads must be at least 1, not {r.GetValueOrDefault<int>()}");
-            }
-        });
-        var run = new Command("run", "Run an experiment (or all) and write its data, figures and summary.") { name, output, seed, scale, full, threads };
-        run.SetAction(parse =>
+        var run = CommandLineOptions.Command<ExperimentRunOptions>("run", "Run an experiment (or all) and write its data, figures and summary.", o =>
         {
             try
             {
-                var chosen = parse.GetValue(name) == "all" ? ExperimentRegistry.All : [ExperimentRegistry.Find(parse.GetValue(name)!)];
-                var size = parse.GetValue(full) ? ExperimentScale.Full : parse.GetValue(scale);
+                var chosen = o.Name == "all" ? ExperimentRegistry.All : [ExperimentRegistry.Find(o.Name)];
                 foreach (var experiment in chosen)
                 {
-                    ExperimentRunner.Run(experiment, parse.GetValue(output)!, parse.GetValue(seed), size, parse.GetValue(threads));
+                    ExperimentRunner.Run(experiment, o.Out, o.Seed, o.Full ? ExperimentScale.Full : o.Scale, o.Threads);
                 }
 
                 return 0;

@@ -1,5 +1,6 @@
 using PsTraining.Simulation;
 using System.CommandLine;
+using PsTraining.Hosting;
 using System.Globalization;
 using System.Text;
 using PsTraining.Models.Speed;
@@ -12,50 +13,26 @@ internal static class StalenessCommand
 {
     public static IEnumerable<Command> Create()
     {
-        var stepTimes = new Option<string?>("--step-times") { Description = "each learner's time per gradient, comma-separated (learner 1 first)" };
-        var speeds = new Option<string?>("--speeds") { Description = "relative speeds instead of step times: learner i's step time is 1 / speed_i (e.g. 2.5,1)" };
-        var until = new Option<string?>("--until") { Description = "virtual time to run to; events at that instant are included" };
-        var format = new Option<string>("--format") { Description = "jsonl (one object per applied gradient) or table", DefaultValueFactory = _ => "jsonl" };
-        var policy = new Option<string>("--policy") { Description = "asp, ssp:S or bsp", DefaultValueFactory = _ => "asp" };
-        var random = new Option<string?>("--random") { Description = "constant (default), exponential (mean = step time) or lognormal:SIGMA (median = step time)" };
-        var straggler = new Option<string[]>("--straggler") { Description = "LEARNER:EVERY:PAUSE, repeatable: every EVERY-th gradient of LEARNER takes PAUSE longer" };
-        var slow = new Option<string[]>("--slow") { Description = "LEARNER:FROM:TO:FACTOR, repeatable: gradients LEARNER starts in [FROM, TO) take FACTOR times as long" };
-        var seed = new Option<long>("--seed") { Description = "seed of the random speed models" };
-        var trace = new Option<string?>("--trace") { Description = "replay the push log of a real run (the launcher's pushes.jsonl) instead of speed models" };
-        var serveMetrics = new Option<int?>("--serve-metrics") { Description = "serve the simulated server's metrics (mode=\"sim\") on this port (0 = a free one) while replaying the run at --pace" };
-        var pace = new Option<double>("--pace") { Description = "with --serve-metrics: virtual time units per wall-clock second", DefaultValueFactory = _ => 1 };
-        var linger = new Option<double>("--linger") { Description = "with --serve-metrics: seconds to keep serving after the run, for a last scrape", DefaultValueFactory = _ => 5 };
-        until.Required = false;
-        var staleness = new Command("staleness", "Simulate learners on a virtual clock and print the staleness of every applied gradient.")
-        {
-            stepTimes, speeds, until, format, policy, random, straggler, slow, seed, trace, serveMetrics, pace, linger,
-        };
-        staleness.SetAction(async (parse, _) =>
+        var staleness = CommandLineOptions.Command<StalenessOptions>("staleness", "Simulate learners on a virtual clock and print the staleness of every applied gradient.", async o =>
         {
             try
             {
-                await using var live = parse.GetValue(serveMetrics) is { } port ? await LiveMetrics.StartAsync(port, parse.GetValue(pace)) : null;
+                await using var live = o.ServeMetrics is { } port ? await LiveMetrics.StartAsync(port, o.Pace) : null;
                 if (live is not null)
                 {
-                    Console.Error.WriteLine($"metrics on {live.Url} (mode=\"sim\"), replaying at {parse.GetValue(pace)} virtual time units per second");
+                    Console.Error.WriteLine($"metrics on {live.Url} (mode=\"sim\"), replaying at {o.Pace} virtual time units per second");
                 }
 
-                if (parse.GetValue(trace) is { } recorded)
+                if (o.Trace is { } recorded)
                 {
-                    Console.Write(Replay(recorded, parse.GetValue(format)!, parse.GetValue(policy)!));
+                    Console.Write(Replay(recorded, o.Format, o.Policy));
                     return 0;
                 }
 
-                if (parse.GetValue(until) is null)
-                {
-                    throw new ArgumentException("--until is required (unless --trace replays a recorded run)");
-                }
-
-                Console.Write(Run(StepTimes(parse.GetValue(stepTimes), parse.GetValue(speeds)), parse.GetValue(until)!, parse.GetValue(format)!, parse.GetValue(policy)!,
-                    parse.GetValue(random), parse.GetValue(straggler) ?? [], parse.GetValue(seed), parse.GetValue(slow) ?? [], live));
+                Console.Write(Run(StepTimes(o.StepTimes, o.Speeds), o.Until!, o.Format, o.Policy, o.Random, o.Stragglers, o.Seed, o.SlowPeriods, live));
                 if (live is not null)
                 {
-                    await Task.Delay(TimeSpan.FromSeconds(Math.Max(0, parse.GetValue(linger))));
+                    await Task.Delay(TimeSpan.FromSeconds(o.Linger));
                 }
 
                 return 0;
@@ -73,19 +50,13 @@ internal static class StalenessCommand
             Console.Write(Example());
             return 0;
         });
-        var scenarioFile = new Option<string>("--scenario") { Description = "scenario file (JSON or YAML)", Required = true };
-        var output = new Option<string?>("--out") { Description = "run directory (default runs/NAME-TIMESTAMP)" };
-        var run = new Command("run", "Run a scenario file and write a run directory: scenario.json, applied.jsonl (one line per gradient), summary.json.")
-        {
-            scenarioFile, output,
-        };
-        run.SetAction(parse =>
+        var run = CommandLineOptions.Command<ScenarioOptions>("run",
+            "Run a scenario file and write a run directory: scenario.json, applied.jsonl (one line per gradient), summary.json.", o =>
         {
             try
             {
-                var scenario = Scenario.Load(parse.GetValue(scenarioFile)!);
-                var dir = parse.GetValue(output) ?? Path.Combine("runs", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
-                Console.Write(RunScenario(scenario, dir));
+                var scenario = Scenario.Load(o.Scenario);
+                Console.Write(RunScenario(scenario, o.Out ?? Path.Combine("runs", $"{scenario.Name}-{DateTime.UtcNow:yyyyMMdd-HHmmss}")));
                 return 0;
             }
             catch (Exception e) when (e is ArgumentException or FileNotFoundException)

@@ -1,5 +1,6 @@
 using PsTraining.Experiments.Training;
 using System.CommandLine;
+using PsTraining.Hosting;
 using System.Runtime.InteropServices;
 using PsTraining.Models.Data;
 using PsTraining.Models.Torch;
@@ -11,51 +12,10 @@ namespace PsTraining.Sim.Commands;
 /// <summary><c>train</c>: single-node training on Fashion-MNIST with a progress bar and per-epoch loss and accuracy.</summary>
 internal static class TrainCommand
 {
-    public static Command Create()
-    {
-        var defaults = new TrainOptions();
-        var model = new Option<string>("--model") { Description = "lenet5 (32×32, padded) or small-inception (28×28)", DefaultValueFactory = _ => defaults.Model };
-        var epochs = new Option<int>("--epochs") { Description = "passes over the training set", DefaultValueFactory = _ => defaults.Epochs };
-        var batch = new Option<int>("--batch-size") { Description = "samples per step", DefaultValueFactory = _ => defaults.BatchSize };
-        var lr = new Option<double>("--lr") { Description = "SGD learning rate", DefaultValueFactory = _ => defaults.LearningRate };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum", DefaultValueFactory = _ => defaults.Momentum };
-        var limit = new Option<int>("--limit") { Description = "train on at most this many samples (0 = all 60,000)" };
-        var seed = new Option<long>("--seed") { Description = "seed of the initial weights and of the shuffling", DefaultValueFactory = _ => defaults.Seed };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (0 = one per core)" };
-        var device = new Option<string?>("--device") { Description = "cpu, cuda or cuda:N (default: cuda when available, else cpu)" };
-
-        var command = new Command("train", "Train a classifier on the real Fashion-MNIST on this machine.")
-        {
-            model, epochs, batch, lr, momentum, limit, seed, threads, device,
-        };
-        command.SetAction(parse => Run(new TrainOptions
-        {
-            Model = parse.GetValue(model)!,
-            Epochs = parse.GetValue(epochs),
-            BatchSize = parse.GetValue(batch),
-            LearningRate = parse.GetValue(lr),
-            Momentum = parse.GetValue(momentum),
-            Limit = parse.GetValue(limit),
-            Seed = parse.GetValue(seed),
-            Threads = parse.GetValue(threads),
-            Device = parse.GetValue(device),
-        }));
-        return command;
-    }
+    public static Command Create() => CommandLineOptions.Command<TrainOptions>("train", "Train a classifier on the real Fashion-MNIST on this machine.", Run);
 
     private static int Run(TrainOptions options)
     {
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            foreach (var e in errors)
-            {
-                Console.Error.WriteLine(e);
-            }
-
-            return 2;
-        }
-
         Device device;
         ImageDataset train, test;
         try

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using PsTraining.Hosting;
 using System.Globalization;
 using PsTraining.Models.Zoo;
 using Spectre.Console;
@@ -25,23 +26,10 @@ internal static class ModelsCommand
             return 0;
         });
 
-        var name = new Argument<string>("name") { Description = $"model name: {string.Join(", ", ModelRegistry.Names)}" };
-        var inChannels = new Option<long?>("--in-channels") { Description = "input channels (models that accept several)" };
-        inChannels.Validators.Add(r =>
-        {
-            if (r.GetValueOrDefault<long?>() is < 1)
-            {
-                r.AddError("--in-channels must be >= 1");
-            }
-        });
-        var summary = new Command("summary", "Per-layer input and output shapes, weights, parameters and multiply-accumulates.") { name, inChannels };
-        summary.SetAction(parse => Summary(parse.GetValue(name)!, parse.GetValue(inChannels)));
-
-        var model = new Option<string>("--model") { Description = $"model name: {string.Join(", ", ModelRegistry.Names)}", DefaultValueFactory = _ => "lenet5" };
-        var seed = new Option<int>("--seed") { Description = "seed of the initial weights", DefaultValueFactory = _ => 1 };
-        var output = new Option<string>("--out") { Description = "the file to write (safetensors)", Required = true };
-        var init = new Command("init", "Write a model's seeded initial parameters to a safetensors file: the parameter server's --initial-weights.") { model, seed, output };
-        init.SetAction(parse => Init(parse.GetValue(model)!, parse.GetValue(seed), parse.GetValue(output)!));
+        var summary = CommandLineOptions.Command<ModelSummaryOptions>("summary", "Per-layer input and output shapes, weights, parameters and multiply-accumulates.",
+            o => Summary(o.Name, o.InChannels));
+        var init = CommandLineOptions.Command<ModelInitOptions>("init", "Write a model's seeded initial parameters to a safetensors file: the parameter server's --initial-weights.",
+            o => Init(o.Model, o.Seed, o.Out));
 
         models.Subcommands.Add(list);
         models.Subcommands.Add(summary);
