@@ -36,6 +36,9 @@ public sealed class TransportOptions : IValidatableObject
     [Description("numbers of concurrent learners, comma-separated")]
     public string Learners { get; init; } = "1,4,16";
 
+    [Description("seconds of untimed round trips and streamed pushes against our server before the first cell (the JIT's)"), Range(0, 600)]
+    public double Warmup { get; init; } = 10;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
         new[] { OptionErrors.Of("sizes", () => CommaList.Integers(Sizes)), OptionErrors.Of("learners", () => CommaList.Integers(Learners)) }
             .OfType<string>().Select(e => new ValidationResult(e));
@@ -93,6 +96,9 @@ public sealed class MetricsBenchmarkOptions
 
     [Description("run one side only, as its own process (two processes at once see the same machine)"), AllowedValues("on", "off")]
     public string? Side { get; init; }
+
+    [Description("seconds of untimed round trips before the first timed run (the JIT's)"), Range(0, 600)]
+    public double Warmup { get; init; } = 10;
 }
 
 /// <summary>The options of <c>simulate</c>.</summary>

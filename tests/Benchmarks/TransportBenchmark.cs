@@ -19,15 +19,24 @@ namespace PsTraining.Benchmarks;
 /// a plain Python grpcio server doing a numpy add (tests/interop/ps_server.py, its own process). Both are driven by
 /// the same C# client (the learners' block-copy path: PullIntoAsync, PushFlatAsync), so the client's cost is the
 /// same on both sides. Prints pushes/s, gradient MB/s and
-/// round-trip p50/p99 for each model size and number of concurrent learners.
-/// Usage: dotnet run --project tests/Benchmarks -c Release -- transport [--seconds 3] [--sizes 61706,10000000] [--learners 1,4,16]
+/// round-trip p50/p99 for each model size and number of concurrent learners. Our server is warmed up first (untimed
+/// round trips and streamed pushes): on this machine the JIT takes seconds to bring the server and the client to their
+/// final code, and the cells measured before that read half the steady rate. Python has no JIT to wait for.
+/// Usage: dotnet run --project tests/Benchmarks -c Release -- transport [--seconds 3] [--sizes 61706,10000000] [--learners 1,4,16] [--warmup 10]
 /// </summary>
 public static class TransportBenchmark
 {
     public static async Task<int> RunAsync(TransportOptions options)
     {
         var (seconds, sizes, learnerCounts) = (options.Seconds, CommaList.Integers(options.Sizes), CommaList.Integers(options.Learners));
-        Console.WriteLine($"push+pull round trips on loopback, {seconds} s per cell, {Environment.ProcessorCount} cores");
+        if (options.Warmup > 0)
+        {
+            Console.Error.WriteLine($"warming our server and client up for {options.Warmup:0.#} s (untimed)");
+            await MeasureOurs(sizes.Min(), learnerCounts.Max(), options.Warmup * 2 / 3, pullEveryStep: true);
+            await MeasureOurs(sizes.Min(), learnerCounts.Max(), options.Warmup / 3, pullEveryStep: false, streamed: true);
+        }
+
+        Console.WriteLine($"push+pull round trips on loopback, {seconds} s per cell after {options.Warmup:0.#} s of warm-up, {Environment.ProcessorCount} cores");
         Console.WriteLine();
         Console.WriteLine("| floats | learners | server | pushes/s | gradient MB/s | round trip p50 ms | p99 ms | ours/python pushes/s |");
         Console.WriteLine("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |");
@@ -80,17 +89,17 @@ public static class TransportBenchmark
         var (on, off) = (new List<(double Rate, double Cpu)>(), new List<(double Rate, double Cpu)>());
         // Round trips per second, and the process's CPU time per round trip (server and learners share this process):
         // the machine's drift moves the first a lot more than the second.
-        async Task<(double Rate, double Cpu)> Measure(bool metrics)
+        async Task<(double Rate, double Cpu)> Measure(bool metrics, double? forSeconds = null)
         {
             using var meter = metrics ? MetricsExport.CreateMeter(MetricNames.ParameterServerMeter) : null;
             var cpu = Process.GetCurrentProcess().TotalProcessorTime;
-            var result = await MeasureOurs(61706, learners, seconds, pullEveryStep: true, meter is null ? null : new PsInstruments(meter));
+            var result = await MeasureOurs(61706, learners, forSeconds ?? seconds, pullEveryStep: true, meter is null ? null : new PsInstruments(meter));
             return (result.PushesPerSecond, (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds / result.Count);
         }
 
         if (side is not null)
         {
-            await Measure(side == "on"); // warm-up, not counted
+            await Measure(side == "on", options.Warmup); // warm-up (the JIT's), not counted
             for (var r = 0; r < repeats; r++)
             {
                 Console.WriteLine((await Measure(side == "on")).Rate.ToString("F1", CultureInfo.InvariantCulture));
@@ -99,8 +108,9 @@ public static class TransportBenchmark
             return 0;
         }
 
-        await Measure(false); // warm-up, not counted
-        await Measure(true);
+        // Warm-up (the JIT's), not counted: in its first seconds the server runs at half its rate.
+        await Measure(false, options.Warmup / 2);
+        await Measure(true, options.Warmup / 2);
         for (var r = 0; r < repeats; r++)
         {
             // Alternating which goes first, so that neither side always follows the other.
@@ -111,7 +121,7 @@ public static class TransportBenchmark
         }
 
         double Median(IEnumerable<double> v) => v.Order().ElementAt(v.Count() / 2);
-        Console.WriteLine($"push+pull of 61706 floats, {learners} learners, {seconds} s per run, {repeats} runs each in alternating order after a warm-up pair; medians");
+        Console.WriteLine($"push+pull of 61706 floats, {learners} learners, {seconds} s per run, {repeats} runs each in alternating order after {options.Warmup:0.#} s of warm-up; medians");
         // Runs next to each other see the same machine: the median of the per-pair ratios is steadier than the ratio of the medians.
         var ratePairs = off.Zip(on, (a, b) => b.Rate / a.Rate);
         var cpuPairs = off.Zip(on, (a, b) => b.Cpu / a.Cpu);
