@@ -93,8 +93,8 @@ public sealed class ProgramOption
             if (IsInteger(ValueType))
             {
                 return _range is null ? "an integer"
-                    : Convert.ToDouble(_range.Maximum, CultureInfo.InvariantCulture) >= int.MaxValue ? $"an integer >= {Text(_range.Minimum)}"
-                    : $"an integer in {Text(_range.Minimum)}..{Text(_range.Maximum)}";
+                    : Convert.ToDouble(_range.Maximum, CultureInfo.InvariantCulture) >= int.MaxValue ? $"an integer >= {Format(_range.Minimum)}"
+                    : $"an integer in {Format(_range.Minimum)}..{Format(_range.Maximum)}";
             }
 
             if (!IsReal(ValueType))
@@ -109,8 +109,8 @@ public sealed class ProgramOption
 
             var max = Convert.ToDouble(_range.Maximum, CultureInfo.InvariantCulture);
             return double.IsPositiveInfinity(max) || max == double.MaxValue
-                ? $"a finite number {(_range.MinimumIsExclusive ? ">" : ">=")} {Text(_range.Minimum)}"
-                : $"a number in {(_range.MinimumIsExclusive ? "(" : "[")}{Text(_range.Minimum)}, {Text(_range.Maximum)}{(_range.MaximumIsExclusive ? ")" : "]")}";
+                ? $"a finite number {(_range.MinimumIsExclusive ? ">" : ">=")} {Format(_range.Minimum)}"
+                : $"a number in {(_range.MinimumIsExclusive ? "(" : "[")}{Format(_range.Minimum)}, {Format(_range.Maximum)}{(_range.MaximumIsExclusive ? ")" : "]")}";
         }
     }
 
@@ -135,7 +135,7 @@ public sealed class ProgramOption
     public object? Parse(string text, out string? error)
     {
         error = null;
-        var value = ParseValue(text.Trim());
+        var value = ParseValue(ValueType == typeof(string) ? text : text.Trim());
         if (value is not null && InRange(value) && (_choices is null || _choices.Contains(Format(value), StringComparer.Ordinal)))
         {
             return value;
@@ -193,8 +193,6 @@ public sealed class ProgramOption
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString()!,
     };
-
-    private static string Text(object bound) => Format(bound);
 
     private static bool IsInteger(Type t) => t == typeof(int) || t == typeof(long);
 
