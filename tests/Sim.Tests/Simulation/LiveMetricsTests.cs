@@ -1,4 +1,3 @@
-using PsTraining.Sim.Commands;
 using System.Diagnostics;
 using PsTraining.Simulation;
 
@@ -35,6 +34,6 @@ public sealed class LiveMetricsTests
         Assert.Matches("pstraining_ps_model_version\\{[^}]*mode=\"sim\"", text);
 
         // Serving and pacing change nothing of the simulation itself.
-        Assert.Equal(StalenessCommand.Run("1,2.5", "40", "jsonl", "asp"), await output);
+        Assert.Equal(StalenessReport.Run("1,2.5", "40", "jsonl", "asp"), await output);
     }
 }
