@@ -8,7 +8,7 @@ namespace PsTraining.Learner.Tests;
 
 /// <summary>Real learner processes and real parameter-server processes on loopback, each started on its own.</summary>
 [Collection(RunsAlone.Name)]
-public sealed partial class ClusterTests : IDisposable
+public sealed partial class LearnerProcessTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
     private readonly string _dir = Directory.CreateTempSubdirectory("pstraining-cluster-").FullName;

@@ -4,7 +4,7 @@ using System.Text.Json;
 namespace PsTraining.Sim.Tests.Cluster;
 
 /// <summary>The launcher's cluster of two servers with one killed mid-run.</summary>
-public sealed partial class ClusterTests
+public sealed partial class LauncherTests
 {
     [Fact]
     public void The_launcher_runs_a_cluster_of_two_servers_and_rides_out_a_killed_one()

@@ -5,7 +5,7 @@ using PsTraining.Hosting;
 namespace PsTraining.Learner.Tests;
 
 /// <summary>--overlap: a learner computes its next gradient while the previous push is in flight.</summary>
-public sealed partial class ClusterTests
+public sealed partial class LearnerProcessTests
 {
     [Fact]
     public async Task An_overlapping_learner_pushes_each_gradient_one_version_behind_and_shards_the_same_way()

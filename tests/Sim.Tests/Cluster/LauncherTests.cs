@@ -12,7 +12,7 @@ namespace PsTraining.Sim.Tests.Cluster;
 
 /// <summary>The launcher (<c>cluster</c>): real learner processes and a real parameter-server process on loopback, started and watched by it.</summary>
 [Collection(RunsAlone.Name)]
-public sealed partial class ClusterTests : IDisposable
+public sealed partial class LauncherTests : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(4);
     private readonly string _dir = Directory.CreateTempSubdirectory("pstraining-cluster-").FullName;

@@ -8,7 +8,7 @@ using PsTraining.Protocol;
 namespace PsTraining.Learner.Tests;
 
 /// <summary>A model range-sharded over two lone server processes (--partition K/N) with learners given both addresses.</summary>
-public sealed partial class ClusterTests
+public sealed partial class LearnerProcessTests
 {
     [Fact]
     public async Task A_model_sharded_over_two_servers_trains_to_the_same_weights_as_one_server()
