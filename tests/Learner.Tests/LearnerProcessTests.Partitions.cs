@@ -80,7 +80,8 @@ public sealed partial class LearnerProcessTests
                        ["--ps", string.Join(',', ports.Select(p => $"http://127.0.0.1:{p}")), "--test-samples", "0", "--train-samples", "6000", "--threads", "1", .. learnerArgs],
                        Path.Combine(_dir, $"{tag}-learner.log"), line => { lock (lines) { lines.Add(line); } }, logOutput: false))
             {
-                Assert.True(await learner.Exited.WaitAsync(Timeout) == 0, learner.Tail());
+                // A failure shows the servers' last lines too: a learner that cannot reach a server says only that.
+                Assert.True(await learner.Exited.WaitAsync(Timeout) == 0, string.Join("\n", [learner.Tail(), .. servers.Select(s => s.Tail())]));
             }
 
             var weights = new float[layout.TotalLength];
