@@ -64,7 +64,7 @@ public static class Program
     /// </summary>
     private static async Task<int> RunSiloAsync(ServerOptions options, ModelWeights initial, ServerHostOptions hostOptions, PsInstruments instruments, StopSignals signals)
     {
-        var cluster = options.Cluster;
+        var (cluster, core) = (options.Cluster, options.Core);
         var oneProcess = cluster.Redis is null;
         var partition = ParameterPartition.Of(initial.Layout, options.PartitionRange.Index, options.PartitionRange.Count);
         if (options.ShardCount > partition.Length)
@@ -88,7 +88,7 @@ public static class Program
         }
 
         using var closeRedis = checkpointRedis;
-        var shardModel = new ShardModel(initial.Model, partition.Layout, initial.Weights.AsSpan(partition.Start, partition.Length).ToArray(), options.ShardCount, options.Core)
+        var shardModel = new ShardModel(initial.Model, partition.Layout, initial.Weights.AsSpan(partition.Start, partition.Length).ToArray(), options.ShardCount, core)
         {
             Checkpoints = options.CheckpointDirectory is { } dir ? ShardModel.InFolder(dir, options.KeepCheckpoints, options.ShardCount)
                 : checkpointRedis is { } connection ? s => new RedisCheckpointStore(connection.GetDatabase(), $"pstraining:{cluster.ClusterId}:shard-{s}", options.KeepCheckpoints)
@@ -149,7 +149,7 @@ public static class Program
         var clustering = oneProcess ? "a one-silo Orleans cluster with localhost clustering" : $"cluster member of '{cluster.ClusterId}' with Redis {cluster.Redis} clustering";
         Console.WriteLine($"parameter server listening on {(address.Length > 0 ? address : $"{scheme}://{bound}:{host.Port}")} ({clustering}; " +
                           $"model {initial.Model}{(partition.Count > 1 ? $", {partition}" : "")}, {partition.Length} floats in {options.ShardCount} shard{(options.ShardCount == 1 ? "" : "s")}, " +
-                          $"policy {options.Core.Policy}, {options.Core.Optimizer.Kind} lr {options.Core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
+                          $"policy {core.Policy}, {core.Optimizer.Kind} lr {core.LearningRate}{(hostOptions.Token is null ? "" : ", token required")}" +
                           (options.CheckpointRedis ? "; checkpoints in Redis" : options.CheckpointDirectory is null && !oneProcess ? "; no checkpoints: a failed-over shard starts again from the initial weights" : "") + ")");
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var onStop = signals.Token.Register(() => stop.TrySetResult());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using PsTraining.Hosting;
 
 namespace PsTraining.TestSupport;
 
@@ -12,17 +13,7 @@ public static class SimProcess
     public static (int ExitCode, string Output, string Error) RunProgram(string program, IEnumerable<string> args, TimeSpan timeout,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
+        var info = ChildProcess.StartInfo(program, args, environment);
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {program}");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

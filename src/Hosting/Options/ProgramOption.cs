@@ -39,11 +39,8 @@ public sealed class ProgramOption
         Default = defaultValue switch
         {
             null => null,
-            bool b => b ? "true" : "false",
             string[] list => list.Length == 0 ? null : string.Join(",", list),
-            Enum e => e.ToString().ToLowerInvariant(),
-            IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-            var v => v.ToString(),
+            var v => Format(v),
         };
     }
 
@@ -187,8 +184,10 @@ public sealed class ProgramOption
         return (_range.MinimumIsExclusive ? v > min : v >= min) && (_range.MaximumIsExclusive ? v < max : v <= max);
     }
 
+    /// <summary>A value as the command line writes it: flags as true/false, choices of an enum in lower case, numbers invariantly.</summary>
     private static string Format(object value) => value switch
     {
+        bool b => b ? "true" : "false",
         Enum e => e.ToString().ToLowerInvariant(),
         IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
         _ => value.ToString()!,

@@ -43,17 +43,7 @@ public sealed partial class ChildProcess : IDisposable
     public static ChildProcess StartProgram(string name, string program, IEnumerable<string> args, string logPath, Action<string>? onLine = null, bool logOutput = true,
         IReadOnlyDictionary<string, string>? environment = null)
     {
-        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in args)
-        {
-            info.ArgumentList.Add(a);
-        }
-
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            info.Environment[key] = value;
-        }
-
+        var info = StartInfo(program, args, environment);
         var log = new StreamWriter(logPath) { AutoFlush = true };
         Process process;
         try
@@ -91,6 +81,23 @@ public sealed partial class ChildProcess : IDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return child;
+    }
+
+    /// <summary>How to start <paramref name="program"/> with its output and errors read here, and <paramref name="environment"/> added to this process's variables.</summary>
+    public static ProcessStartInfo StartInfo(string program, IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null)
+    {
+        var info = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in args)
+        {
+            info.ArgumentList.Add(a);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[key] = value;
+        }
+
+        return info;
     }
 
     /// <summary>The last lines it logged, for an error message.</summary>
