@@ -22,7 +22,6 @@ namespace PsTraining.Models.Tests;
 /// every sample, so its gradients are zero: its optimiser checks see weight decay only (its arithmetic is in
 /// <see cref="WorkedExampleTests"/>; the optimisers' is pinned by LeNet-5).
 /// </remarks>
-[Collection(RunsAlone.Name)]
 public sealed class ParityTests
 {
     /// <summary>Must match FORWARD_SEED in make_fixtures.py: reseeding before each forward makes dropout masks equal.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using PsTraining.Models.Torch;
 using PsTraining.Models.Zoo;
 using PsTraining.Experiments;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PsTraining.Experiments.Analysis;
@@ -65,7 +66,8 @@ public sealed class Backprop : IExperiment
 
         var input = LibtorchTensor.From(x.Select(v => (float)v).ToArray(), [1, 2]).requires_grad_();
         var prediction = model.call(input);
-        var loss = (y - prediction).square().sum();
+        using var target = y.ToScalar();
+        var loss = (prediction - target).pow(Scalars.Two).sum();
         loss.backward();
 
         var rows = new List<(string Parameter, int Row, int Col, double Hand, double Autograd)>();

@@ -115,7 +115,7 @@ public sealed class LeastSquaresProblem : IDisposable
     {
         var x = rows is null ? _inputs : _inputs.index_select(0, rows);
         var t = rows is null ? _targets : _targets.index_select(0, rows);
-        return (x.matmul(w) - t).square().mean();
+        return (x.matmul(w) - t).pow(Scalars.Two).mean();
     }
 
     /// <summary>
@@ -146,13 +146,14 @@ public sealed class LeastSquaresProblem : IDisposable
         Action? beforeStep = null)
     {
         var path = new List<double[]>(steps + 1) { w.data<double>().ToArray() };
+        using var penaltyScalar = penalty.ToScalar();
         for (var step = 0; step < steps; step++)
         {
             using (NewDisposeScope())
             {
                 optimizer.zero_grad();
                 var loss = Loss(w);
-                (penalty == 0 ? loss : loss + (w.square().sum() * penalty)).backward();
+                (penalty == 0 ? loss : loss.add(w.pow(Scalars.Two).sum(), penaltyScalar)).backward();
                 using (no_grad())
                 {
                     beforeStep?.Invoke();

@@ -1,6 +1,7 @@
 using System.Globalization;
 using PsTraining.Models.Data;
 using PsTraining.Experiments;
+using PsTraining.Models.Torch;
 using static TorchSharp.torch;
 
 namespace PsTraining.Experiments.Analysis;
@@ -121,7 +122,7 @@ public sealed class Lms(Lms.Settings? settings = null) : IExperiment
                 {
                     using var scope = NewDisposeScope();
                     sgd.zero_grad();
-                    (problem.Loss(w, row) * 0.5).backward();
+                    problem.Loss(w, row).mul(Scalars.Half).backward();
                     sgd.step();
                 }
 

@@ -1,3 +1,5 @@
+using PsTraining.Models.Torch;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -40,7 +42,7 @@ internal sealed class LocalDerivativeChain : nn.Module<Tensor, Tensor>
         foreach (var block in _blocks)
         {
             var z = block.call(y);
-            y = _residual ? z + y : z;
+            y = _residual ? z.add(y, Scalars.One) : z;
         }
 
         return _head.call(y).sum();
@@ -59,8 +61,9 @@ internal sealed class LocalDerivativeChain : nn.Module<Tensor, Tensor>
     {
         var conv = nn.Conv2d(1, 1, 1, bias: false);
         using (no_grad())
+        using (var value = derivative.ToScalar())
         {
-            conv.weight!.fill_(derivative);
+            conv.weight!.fill_(value);
         }
 
         return conv;

@@ -114,7 +114,8 @@ public sealed class OptimalLr(OptimalLr.Settings? settings = null) : IExperiment
         using var scope = NewDisposeScope();
         problem.Loss(w0).backward();
         using var noGrad = no_grad();
-        return problem.Loss(w0 - (w0.grad! * eta)).item<double>();
+        using var rate = eta.ToScalar();
+        return problem.Loss(w0 - w0.grad!.mul(rate)).item<double>();
     }
 
     /// <summary>The minimum of a loss that is unimodal in η ≥ 0: double η until the loss rises, then golden-section search.</summary>

@@ -1,4 +1,5 @@
 using PsTraining.Models.Zoo;
+using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -66,8 +67,9 @@ internal static class ReceptiveFieldProbe
             {
                 var conv = nn.Conv2d(1, 1, w.Kernel, w.Stride, w.Padding, bias: false);
                 using (no_grad())
+                using (var mean = (1.0 / (w.Kernel * w.Kernel)).ToScalar())
                 {
-                    conv.weight!.fill_(1.0 / (w.Kernel * w.Kernel));
+                    conv.weight!.fill_(mean);
                 }
 
                 replica.append(conv);

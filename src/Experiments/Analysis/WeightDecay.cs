@@ -1,5 +1,6 @@
 using System.Globalization;
 using PsTraining.Experiments;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace PsTraining.Experiments.Analysis;
@@ -102,7 +103,8 @@ public sealed class WeightDecay(WeightDecay.Settings? settings = null) : IExperi
     {
         using var w = problem.ZeroWeights();
         var (eta, adamEta, penalty) = (settings.LearningRate, settings.AdamLearningRate, settings.Penalty);
-        Action Decay(double lambda) => () => w.mul_(1 - lambda);
+        // The decoupled variants shrink w by this factor before each step.
+        using var shrink = (variant switch { SgdDecoupled => 1 - (2 * eta * penalty), SgdMismatched => 1 - penalty, _ => 1.0 }).ToScalar();
         using optim.Optimizer optimizer = variant switch
         {
             SgdOption => optim.SGD([w], eta, weight_decay: 2 * penalty),
@@ -115,8 +117,7 @@ public sealed class WeightDecay(WeightDecay.Settings? settings = null) : IExperi
         return variant switch
         {
             SgdPenalty or AdamPenalty => problem.Descend(w, optimizer, settings.Steps, penalty: penalty),
-            SgdDecoupled => problem.Descend(w, optimizer, settings.Steps, beforeStep: Decay(2 * eta * penalty)),
-            SgdMismatched => problem.Descend(w, optimizer, settings.Steps, beforeStep: Decay(penalty)),
+            SgdDecoupled or SgdMismatched => problem.Descend(w, optimizer, settings.Steps, beforeStep: () => w.mul_(shrink)),
             _ => problem.Descend(w, optimizer, settings.Steps),
         };
     }

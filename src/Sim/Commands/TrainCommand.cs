@@ -1,5 +1,6 @@
 using PsTraining.Experiments.Training;
 using System.CommandLine;
+using System.Diagnostics;
 using PsTraining.Hosting;
 using System.Runtime.InteropServices;
 using PsTraining.Models.Data;
@@ -56,15 +57,24 @@ internal static class TrainCommand
     private static EpochResult WithProgressBar(Trainer trainer, int epoch, int epochs)
     {
         EpochResult? result = null;
+        // The bar is drawn on this thread between steps, not by Spectre's own refresh thread: its allocations during an
+        // optimiser's step could free a scalar libtorch is reading (see Scalars).
         AnsiConsole.Progress()
+            .AutoRefresh(false)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask($"epoch {epoch}/{epochs}", maxValue: trainer.StepsPerEpoch);
+                var drawn = Stopwatch.StartNew();
                 result = trainer.RunEpoch(epoch, (step, _, loss) =>
                 {
                     task.Value = step;
                     task.Description = $"epoch {epoch}/{epochs} loss {loss:F4}";
+                    if (drawn.ElapsedMilliseconds >= 100 || step == trainer.StepsPerEpoch)
+                    {
+                        ctx.Refresh();
+                        drawn.Restart();
+                    }
                 });
             });
         return result!;

@@ -11,9 +11,8 @@ namespace PsTraining.Experiments.Tests.Analysis;
 /// must keep: each unrolled step's gradient (a d-vector of float64) for the backward of η·∇L, so 8·d bytes more per step,
 /// beside the few KiB of autograd's graph nodes that record the step whatever d. The memory is malloc's count of the
 /// whole process (TensorMemoryPeak), so the main case runs the command line's process at the default scale, and the
-/// in-process case runs alone (RunsAlone), where no other test allocates meanwhile.
+/// in-process case relies on no other test allocating meanwhile (OneTestAtATime).
 /// </summary>
-[Collection(RunsAlone.Name)]
 public sealed class OptimalLrTests : IDisposable
 {
     private static readonly OptimalLr.Settings Small = OptimalLr.Settings.Tiny;

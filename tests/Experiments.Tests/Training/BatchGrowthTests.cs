@@ -8,9 +8,8 @@ namespace PsTraining.Experiments.Tests.Training;
 /// <summary>batch-growth in a tiny configuration: growth to the last batch size, the comparison with cyclic-lr, an honest stop when memory runs out, and determinism.</summary>
 /// <remarks>
 /// The memory budget is checked against malloc's count of the whole process (TensorMemoryPeak): another test allocating
-/// beside it would stop the growth early, so these run alone.
+/// beside it would stop the growth early (no test runs beside another here: see OneTestAtATime).
 /// </remarks>
-[Collection(RunsAlone.Name)]
 public sealed class BatchGrowthTests : IDisposable
 {
     private readonly string _out = Directory.CreateTempSubdirectory("pstraining-batch-growth-").FullName;

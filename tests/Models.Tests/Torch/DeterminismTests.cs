@@ -10,9 +10,8 @@ namespace PsTraining.Models.Tests.Torch;
 
 /// <summary>
 /// The reproducibility promise: one seed and one thread count give byte-identical LeNet-5 weights after SGD steps, run
-/// after run in one process and in a fresh process. Runs alone: TorchSharp's own draws elsewhere would shift the generator.
+/// after run in one process and in a fresh process. No test runs beside it (OneTestAtATime): TorchSharp's own draws elsewhere would shift the generator.
 /// </summary>
-[Collection(RunsAlone.Name)]
 public sealed class DeterminismTests : IDisposable
 {
     /// <summary>The argument that makes the test assembly's <see cref="Program"/> compute <see cref="TrainedWeights"/> as a child process.</summary>

@@ -4,7 +4,6 @@ using static TorchSharp.torch;
 namespace PsTraining.Models.Tests.Torch;
 
 /// <summary>The malloc tuning that PsTraining.Models applies when it loads (<see cref="GlibcHeap"/>), and the heap it reports.</summary>
-[Collection(RunsAlone.Name)]
 public sealed class MallocTuningTests
 {
     [Fact]

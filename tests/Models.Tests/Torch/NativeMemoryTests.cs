@@ -6,7 +6,6 @@ using static TorchSharp.torch.nn;
 namespace PsTraining.Models.Tests.Torch;
 
 /// <summary>A long training loop inside per-step dispose scopes keeps the process's resident memory flat.</summary>
-[Collection(RunsAlone.Name)]
 public sealed class NativeMemoryTests
 {
     [Fact]

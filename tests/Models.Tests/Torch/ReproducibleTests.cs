@@ -8,9 +8,8 @@ namespace PsTraining.Models.Tests.Torch;
 /// A seeded computation gets the same bits whatever other threads draw or set meanwhile: libtorch's generator and the
 /// thread's intra-op thread count are held for it (<see cref="Reproducible"/>). TorchSharp's own draws do not pass
 /// Reproducible's gate (only ours do: <see cref="ModelRegistry.Create"/>, or code that holds <see cref="Reproducible.Draw"/>),
-/// so these tests run alone, away from other tests that build models or draw random batches.
+/// so no other test that builds models or draws random batches may run beside these (OneTestAtATime).
 /// </summary>
-[Collection(RunsAlone.Name)]
 public sealed class ReproducibleTests
 {
     [Fact]
