@@ -12,8 +12,9 @@ namespace PsTraining.Deploy.Tests;
 /// TorchSharp's members make one is read from TorchSharp's own IL, not listed here: a method that converts a number to a
 /// Scalar implicitly, or makes one with ToScalar and disposes nothing, and every method that calls one of those
 /// (<c>a + b</c> is <c>a.add(b)</c>, which is <c>a.add(b, 1)</c>). A constructor may make one for a field to hold.
-/// The check cannot see through a virtual call: an optimiser's step and BatchNorm's forward make such scalars inside
-/// TorchSharp, so tests that run libtorch in their own process run one at a time (see the test projects' notes).
+/// A call through a virtual member names the member, not what runs: the layers of the models a learner trains are
+/// looked up by type instead, and what the experiments run inside TorchSharp (an optimiser's step, BatchNorm's forward)
+/// is safe only where no other thread allocates meanwhile (docs/torchsharp.md).
 /// </summary>
 public sealed class TemporaryScalarTests
 {

@@ -8,9 +8,10 @@ namespace PsTraining.Experiments.Tests;
 
 /// <summary>
 /// The same seed and thread count give the same bytes from every experiment of <c>experiment run all</c> at the tiny scale:
-/// twice in this process (beside a thread that keeps drawing from libtorch's generator without a seed), and once more in a process of its own whose heap glibc fills with a byte
-/// pattern (MALLOC_PERTURB_), so that a read of uninitialised memory would show as different bytes. Only what the
-/// machine measured may differ: each result's measured/ folder and run.json, and the index page that shows them.
+/// twice in this process (beside a thread that keeps drawing from libtorch's generator without a seed), and once more
+/// in a process of its own whose heap glibc fills with a byte pattern (MALLOC_PERTURB_), so that a read of uninitialised
+/// memory would show as different bytes. Only what the machine measured may differ: each result's measured/ folder and
+/// run.json, and the index page that shows them.
 /// </summary>
 public sealed class ReproducibilityTests : IDisposable
 {
