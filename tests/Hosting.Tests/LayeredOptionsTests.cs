@@ -42,7 +42,7 @@ public sealed class LayeredOptionsTests : IDisposable
         Assert.Equal(
         [
             $"--config: '{_json}' gives 'layered-test-count' no single value (an object, a list or null)",
-            $"--config: '{_json}' has an unknown option 'Layered-Test-Name'; known: layered-test-rate, layered-test-name, layered-test-count, layered-test-flag, layered-test-mode, layered-test-items, layered-test-limit, layered-test-label",
+            $"--config: '{_json}' has an unknown option 'Layered-Test-Name'; known: layered-test-rate, layered-test-name, layered-test-count, layered-test-flag, layered-test-mode, layered-test-items, layered-test-limit, layered-test-word, layered-test-label",
             "--layered-test-rate must be a number in [0, 1], not '7'",
             "--layered-test-mode must be one of a, b, not 'c'",
         ], layered.Errors);
@@ -79,13 +79,14 @@ public sealed class LayeredOptionsTests : IDisposable
     public void Ranges_requirements_and_the_class_checks_are_reported_together_with_what_each_accepts()
     {
         File.WriteAllText(_json, "{}");
-        var layered = Layered(new() { ["layered-test-count"] = "x", ["layered-test-limit"] = "0", ["layered-test-mode"] = "b" });
+        var layered = Layered(new() { ["layered-test-count"] = "x", ["layered-test-limit"] = "0", ["layered-test-mode"] = "b", ["layered-test-word"] = "Word" });
 
         Assert.Null(layered.Bind<TestOptions>());
         Assert.Equal(
         [
             "--layered-test-count must be an integer in 0..10, not 'x'",
             "--layered-test-limit must be a finite number > 0, not '0'",
+            "--layered-test-word must be a lower-case word, not 'Word'",
             "--layered-test-label is required",
             "--layered-test-mode b needs --layered-test-flag",
         ], layered.Errors);
@@ -102,6 +103,7 @@ public sealed class LayeredOptionsTests : IDisposable
         Assert.True(options["layered-test-flag"].IsFlag);
         Assert.True(options["layered-test-items"].IsList);
         Assert.Equal("one of a, b", options["layered-test-mode"].Accepted);
+        Assert.Equal(("a lower-case word", true), (options["layered-test-word"].Accepted, options["layered-test-word"].HasBounds));
         Assert.True(options["layered-test-label"].IsRequired);
         Assert.Null(options["layered-test-label"].Default);
         Assert.DoesNotContain("derived", options.Keys); // a property without a description is not an option
@@ -123,6 +125,13 @@ public sealed class LayeredOptionsTests : IDisposable
     }
 
     private LayeredOptions Layered(Dictionary<string, StringValues> commandLine) => new(ProgramOption.Of<TestOptions>(), _json, commandLine);
+
+    /// <summary>A check of the kind a program adds (a policy's syntax): its message says what the option accepts.</summary>
+    [AttributeUsage(AttributeTargets.Property)]
+    public sealed class LowerCaseWordAttribute() : ValidationAttribute("a lower-case word")
+    {
+        public override bool IsValid(object? value) => value is string text && text.Length > 0 && text.All(char.IsAsciiLetterLower);
+    }
 
     /// <summary>Names no program declares, so that the variables this test sets reach no other test.</summary>
     public sealed class TestOptions : IValidatableObject
@@ -147,6 +156,9 @@ public sealed class LayeredOptionsTests : IDisposable
 
         [Description("a positive number"), Range(0, double.MaxValue, MinimumIsExclusive = true)]
         public double LayeredTestLimit { get; init; } = 1;
+
+        [Description("a word"), LowerCaseWord]
+        public string LayeredTestWord { get; init; } = "word";
 
         [Description("a required string"), Required]
         public string? LayeredTestLabel { get; init; }

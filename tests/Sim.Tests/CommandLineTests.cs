@@ -87,6 +87,17 @@ public sealed partial class CommandLineTests
         Assert.Contains("--lr must be a finite number > 0", error);
     }
 
+    /// <summary>The launcher refuses a policy before it starts anything, as the server and the simulators do.</summary>
+    [Theory]
+    [InlineData("cluster --policy ssp")]
+    [InlineData("staleness --policy ssp --until 10")]
+    public void A_bad_policy_is_named_with_what_it_accepts(string commandLine)
+    {
+        var (code, _, error) = SimProcess.Run(Timeout, commandLine.Split(' '));
+        Assert.Equal(2, code);
+        Assert.Contains("--policy must be asp, ssp:S (S >= 0) or bsp, not 'ssp'", error);
+    }
+
     [Fact]
     public void Train_learns_fashion_mnist_and_reports_per_epoch_accuracy()
     {

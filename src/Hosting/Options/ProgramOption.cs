@@ -10,8 +10,9 @@ namespace PsTraining.Hosting;
 /// One option of a program, read off a property of its options class, so that each option is declared once: the
 /// property's name in kebab case is the flag (<c>LearningRate</c> is <c>--learning-rate</c>) unless
 /// <c>[Display(Name = ...)]</c> names it; <c>[Description]</c> makes a property an option and is its help; the value a
-/// new instance holds is its default; <c>[Range]</c> and <c>[AllowedValues]</c> say what it accepts. An option of a
-/// list type repeats; a <c>bool</c> is a flag; an option marked <see cref="ArgumentAttribute"/> is positional.
+/// new instance holds is its default; <c>[Range]</c> and <c>[AllowedValues]</c> say what it accepts, and so does any other
+/// <see cref="ValidationAttribute"/>, whose error message says what "must be" is followed by. An option of a list type
+/// repeats; a <c>bool</c> is a flag; an option marked <see cref="ArgumentAttribute"/> is positional.
 /// </summary>
 public sealed class ProgramOption
 {
@@ -22,6 +23,7 @@ public sealed class ProgramOption
 
     private readonly RangeAttribute? _range;
     private readonly string[]? _choices;
+    private readonly ValidationAttribute[] _checks;
 
     private ProgramOption(PropertyInfo property, string description, object? defaultValue)
     {
@@ -36,6 +38,7 @@ public sealed class ProgramOption
         _range = property.GetCustomAttribute<RangeAttribute>();
         _choices = property.GetCustomAttribute<AllowedValuesAttribute>()?.Values.Select(v => Convert.ToString(v, CultureInfo.InvariantCulture)!).ToArray()
                    ?? (ValueType.IsEnum ? Enum.GetNames(ValueType).Select(n => n.ToLowerInvariant()).ToArray() : null);
+        _checks = [.. property.GetCustomAttributes<ValidationAttribute>().Where(a => a is not (RangeAttribute or AllowedValuesAttribute or RequiredAttribute))];
         Default = defaultValue switch
         {
             null => null,
@@ -77,6 +80,11 @@ public sealed class ProgramOption
     {
         get
         {
+            if (_checks.Length > 0)
+            {
+                return string.Join(" and ", _checks.Select(c => c.FormatErrorMessage(Name)));
+            }
+
             if (_choices is not null)
             {
                 return $"one of {string.Join(", ", _choices)}";
@@ -112,7 +120,7 @@ public sealed class ProgramOption
     }
 
     /// <summary>Whether <see cref="Accepted"/> says more than the type does, so that help shows it.</summary>
-    public bool HasBounds => _range is not null || _choices is not null;
+    public bool HasBounds => _range is not null || _choices is not null || _checks.Length > 0;
 
     /// <summary>The options of <typeparamref name="T"/>: its properties with a <c>[Description]</c>, in declaration order.</summary>
     public static IReadOnlyList<ProgramOption> Of<T>()
@@ -133,7 +141,7 @@ public sealed class ProgramOption
     {
         error = null;
         var value = ParseValue(ValueType == typeof(string) ? text : text.Trim());
-        if (value is not null && InRange(value) && (_choices is null || _choices.Contains(Format(value), StringComparer.Ordinal)))
+        if (value is not null && InRange(value) && (_choices is null || _choices.Contains(Format(value), StringComparer.Ordinal)) && _checks.All(c => c.IsValid(value)))
         {
             return value;
         }

@@ -28,7 +28,7 @@ public sealed record ServerOptions : IValidatableObject
     [Description("ranges of the parameter vector, each with its own lock"), Range(1, 1024)]
     public int Shards { get; init; } = 4;
 
-    [Description("consistency policy: asp, ssp:S or bsp")]
+    [Description("consistency policy"), ConsistencyPolicyText]
     public string Policy { get; init; } = "asp";
 
     [Description("server learning rate η"), Range(0, 1e6, MinimumIsExclusive = true)]
@@ -146,11 +146,10 @@ public sealed record ServerOptions : IValidatableObject
     {
         var errors = new List<string>();
         var partition = (Index: 0, Count: 1);
-        errors.AddRange(new[]
+        if (OptionErrors.Of("partition", () => partition = ParameterPartition.Parse(Partition)) is { } badPartition)
         {
-            OptionErrors.Of("policy", () => ConsistencyPolicy.Parse(Policy)),
-            OptionErrors.Of("partition", () => partition = ParameterPartition.Parse(Partition)),
-        }.OfType<string>());
+            errors.Add(badPartition);
+        }
 
         if (CheckpointRedis && Clustering == "localhost")
         {

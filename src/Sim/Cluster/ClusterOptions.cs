@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using PsTraining.Hosting;
+using PsTraining.ParameterServer.Core;
 
 namespace PsTraining.Sim.Cluster;
 
@@ -40,7 +41,7 @@ public sealed record ClusterOptions : IValidatableObject
     [Description("model by registry name")]
     public string Model { get; init; } = "lenet5";
 
-    [Description("asp, ssp:S or bsp")]
+    [Description("consistency policy"), ConsistencyPolicyText]
     public string Policy { get; init; } = "asp";
 
     [Description("the server's SGD learning rate"), Range(0, 1e6, MinimumIsExclusive = true)]

@@ -6,7 +6,7 @@ using PsTraining.ParameterServer.Core;
 namespace PsTraining.Sim.Commands;
 
 /// <summary>The options of <c>hybrid</c>: the simulated learners, the server's policy and rate, the real data.</summary>
-internal sealed class HybridOptions : IValidatableObject
+internal sealed class HybridOptions
 {
     [Description("each learner's time per gradient, comma-separated")]
     public string StepTimes { get; init; } = "1,1,1,2.5";
@@ -14,7 +14,7 @@ internal sealed class HybridOptions : IValidatableObject
     [Description("virtual time to run to")]
     public string Until { get; init; } = "150";
 
-    [Description("asp, ssp:S or bsp")]
+    [Description("consistency policy"), ConsistencyPolicyText]
     public string Policy { get; init; } = "asp";
 
     [Description("server SGD learning rate"), Range(0, 1e6, MinimumIsExclusive = true), Display(Name = "lr")]
@@ -34,12 +34,4 @@ internal sealed class HybridOptions : IValidatableObject
 
     [Description("seed of the weights and the data order")]
     public long Seed { get; init; } = 1;
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (OptionErrors.Of("policy", () => ConsistencyPolicy.Parse(Policy)) is { } policy)
-        {
-            yield return new ValidationResult(policy);
-        }
-    }
 }

@@ -20,7 +20,7 @@ internal sealed class StalenessOptions : IValidatableObject
     [Description("jsonl (one object per applied gradient) or table"), AllowedValues("jsonl", "table")]
     public string Format { get; init; } = "jsonl";
 
-    [Description("asp, ssp:S or bsp")]
+    [Description("consistency policy"), ConsistencyPolicyText]
     public string Policy { get; init; } = "asp";
 
     [Description("constant (default), exponential (mean = step time) or lognormal:SIGMA (median = step time)")]
@@ -52,11 +52,6 @@ internal sealed class StalenessOptions : IValidatableObject
         if (Until is null && Trace is null)
         {
             yield return new ValidationResult("--until is required (unless --trace replays a recorded run)");
-        }
-
-        if (OptionErrors.Of("policy", () => ConsistencyPolicy.Parse(Policy)) is { } policy)
-        {
-            yield return new ValidationResult(policy);
         }
     }
 }

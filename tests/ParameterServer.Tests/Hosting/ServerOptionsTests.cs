@@ -45,6 +45,18 @@ public sealed class ServerOptionsTests
     }
 
     [Fact]
+    public void A_policy_the_core_cannot_parse_is_refused_with_what_it_accepts()
+    {
+        var layered = new LayeredOptions(ProgramOption.Of<ServerOptions>(), null,
+            new Dictionary<string, StringValues> { ["initial-weights"] = TestWeights.File("lenet5"), ["policy"] = "ssp:-1" });
+
+        Assert.Null(layered.Bind<ServerOptions>());
+        Assert.Equal(["--policy must be asp, ssp:S (S >= 0) or bsp, not 'ssp:-1'"], layered.Errors);
+        Assert.Equal(ConsistencyPolicy.Ssp(2), new LayeredOptions(ProgramOption.Of<ServerOptions>(), null,
+            new Dictionary<string, StringValues> { ["initial-weights"] = TestWeights.File("lenet5"), ["policy"] = "SSP:2" }).Bind<ServerOptions>()!.Core.Policy);
+    }
+
+    [Fact]
     public void A_cluster_with_redis_takes_its_address_and_eight_shards_by_default()
     {
         var layered = new LayeredOptions(ProgramOption.Of<ServerOptions>(), null,
