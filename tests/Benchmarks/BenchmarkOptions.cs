@@ -1,7 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using System.Globalization;
-using PsTraining.Hosting;
 
 namespace PsTraining.Benchmarks;
 
@@ -25,23 +24,19 @@ public sealed record BenchmarkOptions
 }
 
 /// <summary>The options of <c>transport</c>.</summary>
-public sealed class TransportOptions : IValidatableObject
+public sealed class TransportOptions
 {
     [Description("seconds per cell"), Range(0, 3600, MinimumIsExclusive = true)]
     public double Seconds { get; init; } = 3;
 
-    [Description("model sizes in floats, comma-separated")]
+    [Description("model sizes in floats"), PositiveIntegerList]
     public string Sizes { get; init; } = "61706,10000000";
 
-    [Description("numbers of concurrent learners, comma-separated")]
+    [Description("numbers of concurrent learners"), PositiveIntegerList]
     public string Learners { get; init; } = "1,4,16";
 
     [Description("seconds of untimed round trips and streamed pushes against our server before the first cell (the JIT's)"), Range(0, 600)]
     public double Warmup { get; init; } = 10;
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        new[] { OptionErrors.Of("sizes", () => CommaList.Integers(Sizes)), OptionErrors.Of("learners", () => CommaList.Integers(Learners)) }
-            .OfType<string>().Select(e => new ValidationResult(e));
 }
 
 /// <summary>The options of <c>servers</c>.</summary>
@@ -53,7 +48,7 @@ public sealed class ServersOptions : IValidatableObject
     [Description("a name for each build, comma-separated (default: build 0, build 1, ...)")]
     public string? Names { get; init; }
 
-    [Description("numbers of concurrent learners, comma-separated")]
+    [Description("numbers of concurrent learners"), PositiveIntegerList]
     public string Learners { get; init; } = "1,4";
 
     [Description("seconds per cell"), Range(0, 3600, MinimumIsExclusive = true)]
@@ -67,7 +62,7 @@ public sealed class ServersOptions : IValidatableObject
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
-        var errors = new List<string?> { OptionErrors.Of("learners", () => CommaList.Integers(Learners)) };
+        var errors = new List<string>();
         if (Dlls?.Split(',').FirstOrDefault(d => !File.Exists(d)) is { } missing)
         {
             errors.Add($"--dlls: {missing} does not exist");
@@ -78,7 +73,7 @@ public sealed class ServersOptions : IValidatableObject
             errors.Add("--names: give one name per build of --dlls");
         }
 
-        return errors.OfType<string>().Select(e => new ValidationResult(e));
+        return errors.Select(e => new ValidationResult(e));
     }
 }
 
@@ -121,7 +116,7 @@ public sealed class SimulateOptions
 }
 
 /// <summary>The options of <c>learners</c>.</summary>
-public sealed class LearnersBenchmarkOptions : IValidatableObject
+public sealed class LearnersBenchmarkOptions
 {
     [Description("steps per learner and run"), Range(1, int.MaxValue)]
     public int Steps { get; init; } = 400;
@@ -129,18 +124,27 @@ public sealed class LearnersBenchmarkOptions : IValidatableObject
     [Description("pairs of a PyTorch block and a run of ours"), Range(1, 1000)]
     public int Pairs { get; init; } = 3;
 
-    [Description("numbers of learner processes, comma-separated")]
+    [Description("numbers of learner processes"), PositiveIntegerList]
     public string Learners { get; init; } = "1,2,4";
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext) =>
-        new[] { OptionErrors.Of("learners", () => CommaList.Integers(Learners)) }.OfType<string>().Select(e => new ValidationResult(e));
 }
 
 /// <summary>The benchmarks' comma-separated lists of counts and sizes.</summary>
 public static class CommaList
 {
-    public static int[] Integers(string text) =>
-        text.Split(',', StringSplitOptions.TrimEntries).Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0
-            ? n
-            : throw new ArgumentException($"'{v}' is not a positive integer (in '{text}')")).ToArray();
+    public static int[] Integers(string text) => TryIntegers(text) ?? throw new ArgumentException($"'{text}' is not a list of positive integers");
+
+    /// <summary>The positive integers of <paramref name="text"/>, or null when any item is not one.</summary>
+    public static int[]? TryIntegers(string text)
+    {
+        var items = text.Split(',', StringSplitOptions.TrimEntries)
+            .Select(v => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? n : (int?)null).ToArray();
+        return items.All(n => n is not null) ? [.. items.Select(n => n!.Value)] : null;
+    }
+}
+
+/// <summary>An option that lists positive integers, comma-separated: the options binder refuses any other text.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class PositiveIntegerListAttribute() : ValidationAttribute("positive integers, comma-separated")
+{
+    public override bool IsValid(object? value) => value is not string text || CommaList.TryIntegers(text) is not null;
 }
